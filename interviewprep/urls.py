@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import obtain_token
+from questions import api as questions_api
+
+from . import views
+
+router = DefaultRouter()
+router.register("questions", questions_api.QuestionViewSet, basename="question")
+router.register("tags", questions_api.TagViewSet, basename="tag")
+router.register("question-sets", questions_api.QuestionSetViewSet, basename="question-set")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("questions.urls")),
+    path("api/auth/token/", obtain_token, name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+    path("admin/", admin.site.urls),
+]

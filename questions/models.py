@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Difficulty(models.TextChoices):
+    BASIC = "basic", "Basic"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    TEAM = "team", "Team"
+    PRIVATE = "private", "Private"
+
+
+def visible_to(user, prefix=""):
+    """The Q that admits objects with an owner/visibility/team the user may see.
+
+    Public objects are seen by everyone, private ones by their owner, team ones by the
+    members of their team.
+    """
+    public = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+    if not user.is_authenticated:
+        return public
+    from teams.models import Membership
+
+    teams = Membership.objects.filter(user=user).values("team_id")
+    return (
+        public
+        | Q(**{f"{prefix}owner": user})
+        | Q(**{f"{prefix}visibility": Visibility.TEAM, f"{prefix}team_id__in": teams})
+    )
+
+
+def _visibility_constraints(name):
+    return [
+        models.CheckConstraint(condition=Q(visibility__in=Visibility.values), name=f"{name}_visibility_valid"),
+        models.CheckConstraint(
+            condition=~Q(visibility=Visibility.TEAM) | Q(team__isnull=False),
+            name=f"{name}_team_visibility_needs_team",
+        ),
+        models.CheckConstraint(
+            condition=Q(owner__isnull=False) | Q(visibility=Visibility.PUBLIC),
+            name=f"{name}_bank_items_are_public",
+        ),
+    ]
+
+
+class Tag(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class QuestionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(visible_to(user), is_archived=False)
+
+    def with_difficulty(self, difficulty):
+        return self.filter(difficulty=difficulty) if difficulty else self
+
+    def with_tags(self, slugs):
+        """Questions carrying every one of the tags."""
+        qs = self
+        for slug in slugs or []:
+            qs = qs.filter(tags__slug=slug)
+        return qs
+
+    def search(self, text):
+        """Text search over prompts and rubric keypoints.
+
+        PostgreSQL full-text search (English stemming, ranked); a plain case-insensitive
+        match on other databases.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            query = SearchQuery(text, config="english", search_type="websearch")
+            in_keypoints = RubricKeypoint.objects.annotate(document=SearchVector("text", config="english")).filter(
+                document=query
+            )
+            return (
+                self.annotate(rank=SearchRank(SearchVector("prompt", "context", config="english"), query))
+                .filter(Q(rank__gt=0) | Q(pk__in=in_keypoints.values("question_id")))
+                .order_by("-rank", "number", "pk")
+            )
+        in_keypoints = RubricKeypoint.objects.filter(text__icontains=text)
+        return self.filter(
+            Q(prompt__icontains=text) | Q(context__icontains=text) | Q(pk__in=in_keypoints.values("question_id"))
+        )
+
+
+class Question(models.Model):
+    bank_key = models.CharField(
+        max_length=80, unique=True, null=True, blank=True, help_text="Stable key of a built-in bank question."
+    )
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="Position in the built-in bank.")
+    slug = models.SlugField(max_length=100, unique=True)
+    prompt = models.CharField(max_length=300)
+    context = models.TextField(blank=True, help_text="Optional Markdown shown under the prompt.")
+    difficulty = models.CharField(max_length=20, choices=Difficulty.choices, db_index=True)
+    tags = models.ManyToManyField(Tag, related_name="questions", blank=True)
+    reference_answer = models.TextField(blank=True, help_text="Markdown.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
+    is_archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(difficulty__in=Difficulty.values), name="question_difficulty_valid"),
+            *_visibility_constraints("question"),
+        ]
+
+    def __str__(self):
+        return self.prompt
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Question, self.bank_key or self.prompt)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("questions:detail", args=[self.pk])
+
+
+def unique_slug(model, text, max_length=90):
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class RubricKeypoint(models.Model):
+    """One thing a good answer says, with its weight and the terms that show it in an answer."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="keypoints")
+    text = models.CharField(max_length=300)
+    weight = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField()
+    evidence = models.JSONField(default=list, blank=True, help_text="Words, abbreviations and numbers that show it.")
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="keypoint_unique_position"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="keypoint_weight_positive"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class QuestionSetQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(visible_to(user))
+
+
+class QuestionSet(models.Model):
+    bank_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="question_sets"
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="question_sets"
+    )
+    minutes_per_question = models.PositiveSmallIntegerField(null=True, blank=True)
+    questions = models.ManyToManyField(Question, through="QuestionSetItem", related_name="question_sets")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["owner_id", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes_per_question__isnull=True) | Q(minutes_per_question__gte=1),
+                name="questionset_minutes_positive",
+            ),
+            *_visibility_constraints("questionset"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("questions:set_detail", args=[self.pk])
+
+
+class QuestionSetItem(models.Model):
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="set_items")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["question_set", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question_set", "position"], name="setitem_unique_position"),
+            models.UniqueConstraint(fields=["question_set", "question"], name="setitem_unique_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.question_set} #{self.position}"

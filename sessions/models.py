@@ -1,0 +1,1 @@
+"""Interview sessions and scored answers: see the issue "Interview sessions"."""
