@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint setup clean
+.PHONY: run test install lint setup clean screenshot
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,7 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# The README's screenshot, taken by the browser test.
+screenshot: install
+	SCREENSHOT_DIR=docs $(PY) -m pytest tests/browser/test_browse.py -k filter_open -q

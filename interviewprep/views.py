@@ -3,10 +3,12 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from questions.models import Question, QuestionSet
 
 
+@require_safe
 def home(request):
     questions = Question.objects.for_user(request.user)
     context = {
@@ -17,6 +19,7 @@ def home(request):
 
 
 @never_cache
+@require_safe
 def healthz(request):
     """200 when the database (and Redis, when configured) answer; 503 naming what failed."""
     failed = {}

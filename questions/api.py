@@ -126,7 +126,7 @@ class QuestionSetViewSet(viewsets.ReadOnlyModelViewSet):
                 .order_by("position")
             )
             return qs.prefetch_related(Prefetch("items", queryset=items, to_attr="visible_items"))
-        return qs.annotate(question_count=Count("items"))
+        return qs.annotate(question_count=Count("items")).order_by(*QuestionSet.LIST_ORDER)
 
     def get_serializer_class(self):
         return QuestionSetDetailSerializer if self.action == "retrieve" else QuestionSetSerializer

@@ -156,10 +156,12 @@ def load_bank(bank: Bank | None = None) -> dict[str, int]:
             if (spec.get("difficulty") and q["difficulty"] == spec["difficulty"])
             or (set(spec.get("tags", [])) & set(q["tags"]))
         ]
-        QuestionSetItem.objects.filter(question_set=qset).delete()
-        QuestionSetItem.objects.bulk_create(
-            QuestionSetItem(question_set=qset, question=q, position=i) for i, q in enumerate(members, 1)
-        )
+        current = list(qset.items.order_by("position").values_list("question_id", flat=True))
+        if current != [q.pk for q in members]:
+            qset.items.all().delete()
+            QuestionSetItem.objects.bulk_create(
+                QuestionSetItem(question_set=qset, question=q, position=i) for i, q in enumerate(members, 1)
+            )
 
     # Questions dropped from the bank files stay in the database for the sessions that used
     # them, but are archived so nobody starts new work with them.

@@ -193,9 +193,11 @@ class QuestionSet(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionSetQuerySet.as_manager()
+    # The bank's sets first, in the order the bank ships them; then users' sets.
+    LIST_ORDER = (models.F("owner_id").asc(nulls_first=True), "pk")
 
     class Meta:
-        ordering = ["owner_id", "title"]
+        ordering = [models.F("owner_id").asc(nulls_first=True), "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes_per_question__isnull=True) | Q(minutes_per_question__gte=1),

@@ -1,0 +1,58 @@
+"""/healthz answers for the database and, when configured, Redis."""
+
+import socket
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthy(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def _closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_redis_answers_503_naming_it(client, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable" and set(body["failed"]) == {"redis"}
+
+
+def test_broken_database_answers_503_naming_it(client, settings):
+    from django.db import connection
+
+    real_execute = connection.cursor
+
+    class Failing:
+        def __enter__(self):
+            raise connection.Database.OperationalError("database is down")
+
+        def __exit__(self, *exc):
+            return False
+
+    connection.cursor = lambda: Failing()
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        connection.cursor = real_execute
+    assert response.status_code == 503
+    assert "database" in response.json()["failed"]
+
+
+def test_healthz_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    from django.test import Client
+
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get(reverse("questions:list")).status_code == 301
