@@ -91,9 +91,10 @@ class QuestionQuerySet(models.QuerySet):
             in_keypoints = RubricKeypoint.objects.annotate(document=SearchVector("text", config="english")).filter(
                 document=query
             )
+            document = SearchVector("prompt", "context", config="english")
             return (
-                self.annotate(rank=SearchRank(SearchVector("prompt", "context", config="english"), query))
-                .filter(Q(rank__gt=0) | Q(pk__in=in_keypoints.values("question_id")))
+                self.annotate(document=document, rank=SearchRank(document, query))
+                .filter(Q(document=query) | Q(pk__in=in_keypoints.values("question_id")))
                 .order_by("-rank", "number", "pk")
             )
         in_keypoints = RubricKeypoint.objects.filter(text__icontains=text)
