@@ -167,3 +167,15 @@ def _snapshot():
         sorted(QuestionSetItem.objects.values_list("pk", "question_set__bank_key", "question_id", "position")),
         sorted(Question.tags.through.objects.values_list("question_id", "tag_id")),
     )
+
+
+@pytest.mark.django_db
+def test_the_api_counts_the_loaded_bank_by_difficulty(client):
+    load_bank(BANK)
+    counts = {
+        d: client.get("/api/questions/", {"difficulty": d}).json()["count"]
+        for d in ("basic", "intermediate", "advanced")
+    }
+    assert counts == {"basic": 30, "intermediate": 40, "advanced": 30}
+    question = client.get(f"/api/questions/{Question.objects.get(number=50).pk}/").json()
+    assert 3 <= len(question["keypoints"]) <= 6 and question["reference_answer"]
