@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_token
 from questions import api as questions_api
+from teams import api as teams_api
 
 from . import views
 
@@ -12,12 +13,14 @@ router = DefaultRouter()
 router.register("questions", questions_api.QuestionViewSet, basename="question")
 router.register("tags", questions_api.TagViewSet, basename="tag")
 router.register("question-sets", questions_api.QuestionSetViewSet, basename="question-set")
+router.register("teams", teams_api.TeamViewSet, basename="team")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("questions.urls")),
+    path("teams/", include("teams.urls")),
     path("api/auth/token/", obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
