@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from .models import Difficulty, Question, QuestionSet, QuestionSetItem, RubricKeypoint, Tag, Visibility
+from .models import Difficulty, Question, QuestionSet, QuestionSetItem, Tag, Visibility
+from .services import sync_keypoints
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
 MIN_KEYPOINTS, MAX_KEYPOINTS = 3, 6
@@ -135,7 +136,7 @@ def load_bank(bank: Bank | None = None) -> dict[str, int]:
         )
         counts["questions_created" if created else "questions_updated"] += 1
         question.tags.set([tags[slug] for slug in entry["tags"]])
-        _sync_keypoints(question, entry["keypoints"])
+        sync_keypoints(question, entry["keypoints"])
         by_key[entry["key"]] = question
 
     for spec in bank.sets:
@@ -167,19 +168,3 @@ def load_bank(bank: Bank | None = None) -> dict[str, int]:
     # them, but are archived so nobody starts new work with them.
     Question.objects.filter(bank_key__isnull=False).exclude(bank_key__in=by_key).update(is_archived=True)
     return counts
-
-
-def _sync_keypoints(question: Question, keypoints: list[dict]) -> None:
-    """Update keypoints in place by position, so their ids (and marks against them) survive a reload."""
-    existing = {kp.position: kp for kp in question.keypoints.all()}
-    for position, spec in enumerate(keypoints, 1):
-        values = {"text": spec["text"].strip(), "weight": spec["weight"], "evidence": spec.get("evidence", [])}
-        kp = existing.pop(position, None)
-        if kp is None:
-            RubricKeypoint.objects.create(question=question, position=position, **values)
-        elif any(getattr(kp, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(kp, k, v)
-            kp.save(update_fields=list(values))
-    if existing:
-        RubricKeypoint.objects.filter(pk__in=[kp.pk for kp in existing.values()]).delete()

@@ -89,10 +89,11 @@ def test_private_and_team_objects_answer_404_to_outsiders(
     assert api.get(f"/api/question-sets/{hidden_set.pk}/").status_code == 200
 
 
-def test_read_only_endpoints_refuse_writes(api, questions):
+def test_tags_are_read_only_and_bank_questions_cannot_be_changed(api, questions):
     api.force_authenticate(UserFactory())
     assert api.post("/api/tags/", {"slug": "x", "name": "X"}).status_code == 405
-    assert api.delete(f"/api/questions/{questions[0].pk}/").status_code == 405
+    assert api.delete(f"/api/questions/{questions[0].pk}/").status_code == 403
+    assert api.patch(f"/api/questions/{questions[0].pk}/", {"prompt": "Mine now?"}, format="json").status_code == 403
 
 
 def test_token_then_authenticated_request(api, private_question):

@@ -1,0 +1,432 @@
+"""Writes to questions and question sets, shared by the pages and the API.
+
+Each function checks who may do it, validates what must hold across rows, and runs in its
+own transaction. Validation problems raise ``ValidationError`` with a dict naming the
+field; refusals raise ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 - re-exported for views and API
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.text import slugify
+
+from teams.models import Membership, Team
+
+from .models import (
+    Difficulty,
+    Question,
+    QuestionSet,
+    QuestionSetItem,
+    RubricKeypoint,
+    Tag,
+    Visibility,
+    visible_to,
+)
+
+MIN_KEYPOINTS, MAX_KEYPOINTS = 3, 6
+MAX_WEIGHT = 10
+_OFFSET = 100_000  # positions are moved out of the way before renumbering
+
+
+# --- who may do what -------------------------------------------------------------------
+
+
+def is_team_manager(user, team_id) -> bool:
+    return (
+        team_id is not None
+        and user.is_authenticated
+        and Membership.objects.filter(team_id=team_id, user=user, role=Membership.Role.MANAGER).exists()
+    )
+
+
+def can_change(user, obj) -> bool:
+    """Owners change their questions and sets; team managers change their team's."""
+    if not user.is_authenticated or obj.owner_id is None:
+        return False
+    if obj.owner_id == user.pk:
+        return True
+    return obj.visibility == Visibility.TEAM and is_team_manager(user, obj.team_id)
+
+
+def _require_change(user, obj):
+    if not can_change(user, obj):
+        raise PermissionDenied("Only the owner or a manager of its team may change this.")
+
+
+def check_visibility(*, user, visibility, team) -> Team | None:
+    """Validate a visibility choice for something the user writes; return the team it goes to."""
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": f"Choose one of: {', '.join(Visibility.values)}."})
+    if visibility == Visibility.PUBLIC and not user.is_staff:
+        raise ValidationError({"visibility": "Only staff can publish to the public bank."})
+    if visibility == Visibility.TEAM:
+        if team is None:
+            raise ValidationError({"team": "Choose the team to share with."})
+        if not Membership.objects.filter(team=team, user=user).exists():
+            raise ValidationError({"team": "You can only share with a team you belong to."})
+        return team
+    return None
+
+
+# --- tags and keypoints ------------------------------------------------------------------
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def tags_from_names(names) -> list[Tag]:
+    """Existing tags by slug or name; new ones are created."""
+    tags, seen = [], set()
+    for raw in names:
+        name = str(raw).strip()
+        if not name:
+            continue
+        slug = slugify(name)[:50]
+        if not slug:
+            raise ValidationError({"tags": f"{name!r} is not a usable tag name."})
+        if slug in seen:
+            continue
+        seen.add(slug)
+        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag = Tag.objects.create(slug=slug, name=name if name != slug else name.replace("-", " ").title())
+        tags.append(tag)
+    if len(tags) > 5:
+        raise ValidationError({"tags": "Use at most 5 tags."})
+    return tags
+
+
+def clean_keypoints(keypoints) -> list[dict]:
+    """Normalise and check a list of keypoints ({text, weight, evidence}); errors name the keypoint."""
+    cleaned, errors = [], []
+    for n, kp in enumerate(keypoints, 1):
+        text = str(kp.get("text") or "").strip()
+        try:
+            weight = int(kp.get("weight", 1))
+        except (TypeError, ValueError):
+            weight = 0
+        evidence = kp.get("evidence") or []
+        if isinstance(evidence, str):
+            evidence = [t.strip() for t in evidence.split(",")]
+        evidence = [str(t).strip() for t in evidence if str(t).strip()]
+        if not text:
+            errors.append(f"Keypoint {n}: write what a good answer says.")
+        elif len(text) > 300:
+            errors.append(f"Keypoint {n}: keep it under 300 characters.")
+        if not 1 <= weight <= MAX_WEIGHT:
+            errors.append(f"Keypoint {n}: the weight must be a whole number from 1 to {MAX_WEIGHT}.")
+        cleaned.append({"text": text, "weight": weight, "evidence": evidence})
+    if not MIN_KEYPOINTS <= len(cleaned) <= MAX_KEYPOINTS:
+        errors.append(f"A question needs {MIN_KEYPOINTS} to {MAX_KEYPOINTS} keypoints; it has {len(cleaned)}.")
+    if errors:
+        raise ValidationError({"keypoints": errors})
+    return cleaned
+
+
+def sync_keypoints(question: Question, keypoints: list[dict]) -> None:
+    """Make the question's keypoints these, updating rows in place by position."""
+    existing = {kp.position: kp for kp in question.keypoints.all()}
+    for position, spec in enumerate(keypoints, 1):
+        values = {"text": spec["text"].strip(), "weight": spec["weight"], "evidence": spec.get("evidence", [])}
+        kp = existing.pop(position, None)
+        if kp is None:
+            RubricKeypoint.objects.create(question=question, position=position, **values)
+        elif any(getattr(kp, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(kp, k, v)
+            kp.save(update_fields=list(values))
+    if existing:
+        RubricKeypoint.objects.filter(pk__in=[kp.pk for kp in existing.values()]).delete()
+
+
+def _clean_question_fields(*, prompt, difficulty, context, reference_answer):
+    errors = {}
+    prompt = (prompt or "").strip()
+    if not prompt:
+        errors["prompt"] = "Write the question as you would ask it."
+    elif len(prompt) > 300 or "\n" in prompt:
+        errors["prompt"] = "Keep the prompt to one line of at most 300 characters."
+    if difficulty not in Difficulty.values:
+        errors["difficulty"] = f"Choose one of: {', '.join(Difficulty.values)}."
+    if errors:
+        raise ValidationError(errors)
+    return prompt, (context or "").strip(), (reference_answer or "").strip()
+
+
+# --- questions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_create(
+    *,
+    owner,
+    prompt,
+    difficulty,
+    keypoints,
+    context="",
+    reference_answer="",
+    tags=(),
+    visibility=Visibility.PRIVATE,
+    team=None,
+) -> Question:
+    prompt, context, reference_answer = _clean_question_fields(
+        prompt=prompt, difficulty=difficulty, context=context, reference_answer=reference_answer
+    )
+    keypoints = clean_keypoints(keypoints)
+    team = check_visibility(user=owner, visibility=visibility, team=team)
+    question = Question.objects.create(
+        owner=owner,
+        prompt=prompt,
+        difficulty=difficulty,
+        context=context,
+        reference_answer=reference_answer,
+        visibility=visibility,
+        team=team,
+    )
+    question.tags.set(tags_from_names(tags))
+    sync_keypoints(question, keypoints)
+    return question
+
+
+@transaction.atomic
+def question_update(
+    *, question, by, prompt, difficulty, keypoints, context="", reference_answer="", tags=(), visibility, team=None
+) -> Question:
+    _require_change(by, question)
+    prompt, context, reference_answer = _clean_question_fields(
+        prompt=prompt, difficulty=difficulty, context=context, reference_answer=reference_answer
+    )
+    keypoints = clean_keypoints(keypoints)
+    # A team manager editing a teammate's question keeps it in the team.
+    team = check_visibility(user=by, visibility=visibility, team=team)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    question.prompt, question.difficulty = prompt, difficulty
+    question.context, question.reference_answer = context, reference_answer
+    question.visibility, question.team = visibility, team
+    question.save()
+    question.tags.set(tags_from_names(tags))
+    sync_keypoints(question, keypoints)
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question, by) -> str:
+    """Delete a question, or archive it when sets or sessions still use it; return which."""
+    _require_change(by, question)
+    in_use = question.set_items.exists() or _used_in_sessions(question)
+    if in_use:
+        Question.objects.filter(pk=question.pk).update(is_archived=True)
+        QuestionSetItem.objects.filter(question=question, question_set__owner=question.owner).delete()
+        return "archived"
+    question.delete()
+    return "deleted"
+
+
+def _used_in_sessions(question) -> bool:
+    related = [f for f in question._meta.related_objects if f.related_model._meta.app_label == "interview_sessions"]
+    return any(f.related_model.objects.filter(**{f.field.name: question}).exists() for f in related)
+
+
+# --- question sets -----------------------------------------------------------------------
+
+
+def _clean_set_fields(*, title, minutes_per_question):
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Give the set a title."
+    elif len(title) > 200:
+        errors["title"] = "Keep the title under 200 characters."
+    if minutes_per_question in ("", None):
+        minutes_per_question = None
+    else:
+        try:
+            minutes_per_question = int(minutes_per_question)
+        except (TypeError, ValueError):
+            minutes_per_question = -1
+        if not 1 <= minutes_per_question <= 180:
+            errors["minutes_per_question"] = "Minutes per question must be a whole number from 1 to 180."
+    if errors:
+        raise ValidationError(errors)
+    return title, minutes_per_question
+
+
+def _share_questions_with(qset: QuestionSet, questions, by) -> list[Question]:
+    """Make sure everyone who sees the set sees its questions; return the ones newly shared.
+
+    A team set may hold public questions and questions of its team; the set owner's own
+    private questions are shared with the team on the way. A public set holds only public
+    questions.
+    """
+    shared, refused = [], []
+    for q in questions:
+        if q.visibility == Visibility.PUBLIC:
+            continue
+        if qset.visibility == Visibility.PRIVATE:
+            continue
+        if qset.visibility == Visibility.TEAM and q.visibility == Visibility.TEAM and q.team_id == qset.team_id:
+            continue
+        if qset.visibility == Visibility.TEAM and q.owner_id == by.pk:
+            shared.append(q)
+        else:
+            refused.append(q)
+    if refused:
+        names = "; ".join(f"“{q.prompt[:60]}”" for q in refused)
+        raise ValidationError(
+            {"questions": f"These questions cannot be seen by everyone who will see this set: {names}."}
+        )
+    if shared:
+        Question.objects.filter(pk__in=[q.pk for q in shared]).update(visibility=Visibility.TEAM, team=qset.team)
+    return shared
+
+
+def _visible_questions(user, ids) -> list[Question]:
+    ids = list(ids)
+    found = Question.objects.filter(visible_to(user), is_archived=False).in_bulk(ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError({"questions": f"No such question: {', '.join(map(str, missing))}."})
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"questions": "A question can be in a set only once."})
+    return [found[i] for i in ids]
+
+
+def _set_items(qset: QuestionSet, questions: list[Question]) -> None:
+    current = list(qset.items.order_by("position").values_list("question_id", flat=True))
+    if current == [q.pk for q in questions]:
+        return
+    qset.items.all().delete()
+    QuestionSetItem.objects.bulk_create(
+        QuestionSetItem(question_set=qset, question=q, position=i) for i, q in enumerate(questions, 1)
+    )
+
+
+@transaction.atomic
+def set_create(
+    *,
+    owner,
+    title,
+    description="",
+    minutes_per_question=None,
+    visibility=Visibility.PRIVATE,
+    team=None,
+    question_ids=(),
+) -> QuestionSet:
+    title, minutes_per_question = _clean_set_fields(title=title, minutes_per_question=minutes_per_question)
+    team = check_visibility(user=owner, visibility=visibility, team=team)
+    questions = _visible_questions(owner, question_ids)
+    qset = QuestionSet.objects.create(
+        owner=owner,
+        title=title,
+        description=(description or "").strip(),
+        minutes_per_question=minutes_per_question,
+        visibility=visibility,
+        team=team,
+    )
+    _share_questions_with(qset, questions, owner)
+    _set_items(qset, questions)
+    return qset
+
+
+@transaction.atomic
+def set_update(
+    *, qset, by, title, description="", minutes_per_question=None, visibility, team=None, question_ids=None
+) -> list[Question]:
+    """Change a set's details (and, when given, its questions); return questions newly shared."""
+    _require_change(by, qset)
+    title, minutes_per_question = _clean_set_fields(title=title, minutes_per_question=minutes_per_question)
+    team = check_visibility(user=by, visibility=visibility, team=team)
+    qset = QuestionSet.objects.select_for_update().get(pk=qset.pk)
+    qset.title, qset.description = title, (description or "").strip()
+    qset.minutes_per_question, qset.visibility, qset.team = minutes_per_question, visibility, team
+    qset.save()
+    if question_ids is None:
+        questions = [item.question for item in qset.items.select_related("question")]
+    else:
+        questions = _visible_questions(by, question_ids)
+    shared = _share_questions_with(qset, questions, by)
+    _set_items(qset, questions)
+    return shared
+
+
+@transaction.atomic
+def set_add_question(*, qset, by, question) -> None:
+    _require_change(by, qset)
+    qset = QuestionSet.objects.select_for_update().get(pk=qset.pk)
+    if qset.items.filter(question=question).exists():
+        raise ValidationError({"questions": "This question is in the set already."})
+    if not Question.objects.filter(visible_to(by), pk=question.pk, is_archived=False).exists():
+        raise ValidationError({"questions": "No such question."})
+    _share_questions_with(qset, [question], by)
+    last = qset.items.aggregate(last=Max("position"))["last"] or 0
+    QuestionSetItem.objects.create(question_set=qset, question=question, position=last + 1)
+
+
+@transaction.atomic
+def set_remove_question(*, qset, by, question_id) -> None:
+    _require_change(by, qset)
+    qset = QuestionSet.objects.select_for_update().get(pk=qset.pk)
+    deleted, _ = qset.items.filter(question_id=question_id).delete()
+    if not deleted:
+        raise ValidationError({"questions": "This question is not in the set."})
+    _renumber(qset, list(qset.items.order_by("position").values_list("question_id", flat=True)))
+
+
+@transaction.atomic
+def set_reorder(*, qset, by, question_ids) -> None:
+    """Put the set's questions in this order; the ids must be exactly the set's questions."""
+    _require_change(by, qset)
+    qset = QuestionSet.objects.select_for_update().get(pk=qset.pk)
+    current = list(qset.items.order_by("position").values_list("question_id", flat=True))
+    ids = [int(i) for i in question_ids]
+    if sorted(ids) != sorted(current):
+        raise ValidationError({"questions": "The new order must list every question of the set exactly once."})
+    _renumber(qset, ids)
+
+
+@transaction.atomic
+def set_move_question(*, qset, by, question_id, offset: int) -> None:
+    """Move one question up (offset -1) or down (+1); at either end it stays put."""
+    _require_change(by, qset)
+    qset = QuestionSet.objects.select_for_update().get(pk=qset.pk)
+    ids = list(qset.items.order_by("position").values_list("question_id", flat=True))
+    if question_id not in ids:
+        raise ValidationError({"questions": "This question is not in the set."})
+    i = ids.index(question_id)
+    j = min(max(i + offset, 0), len(ids) - 1)
+    ids.insert(j, ids.pop(i))
+    _renumber(qset, ids)
+
+
+def _renumber(qset, ids) -> None:
+    qset.items.update(position=F("position") + _OFFSET)
+    for position, question_id in enumerate(ids, 1):
+        qset.items.filter(question_id=question_id).update(position=position)
+
+
+@transaction.atomic
+def set_clone(*, qset, by) -> QuestionSet:
+    """A private copy of a set the user can see, holding the questions they can see."""
+    if not by.is_authenticated:
+        raise PermissionDenied("Log in to copy a set.")
+    items = qset.items.filter(question__in=Question.objects.for_user(by)).order_by("position")
+    copy = QuestionSet.objects.create(
+        owner=by,
+        title=f"{qset.title} (copy)"[:200],
+        description=qset.description,
+        minutes_per_question=qset.minutes_per_question,
+        visibility=Visibility.PRIVATE,
+    )
+    QuestionSetItem.objects.bulk_create(
+        QuestionSetItem(question_set=copy, question_id=item.question_id, position=i) for i, item in enumerate(items, 1)
+    )
+    return copy
+
+
+@transaction.atomic
+def set_delete(*, qset, by) -> None:
+    _require_change(by, qset)
+    qset.delete()
