@@ -312,7 +312,9 @@ class QuestionSetViewSet(viewsets.ModelViewSet):
                     [{"item": None, "row": None, "field": "file", "message": "The file is larger than 1 MB."}]
                 )
             parsed = transfer.parse_upload(
-                upload.read(), filename=upload.name, title=data.validated_data.get("title") or None
+                upload.read(transfer.MAX_BYTES + 1),
+                filename=upload.name,
+                title=data.validated_data.get("title") or None,
             )
             qset = transfer.import_set(
                 owner=request.user,

@@ -15,7 +15,7 @@ import yaml
 from django.db import transaction
 
 from .models import Difficulty, Question, QuestionSet, QuestionSetItem, Tag, Visibility
-from .services import sync_keypoints
+from .services import MAX_WEIGHT, sync_keypoints
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
 MIN_KEYPOINTS, MAX_KEYPOINTS = 3, 6
@@ -91,8 +91,8 @@ def validate_question(entry: dict, tags: dict[str, str]) -> list[str]:
             problems.append(f"keypoint {n}: text is missing")
         elif len(kp["text"]) > 300:
             problems.append(f"keypoint {n}: text is longer than 300 characters")
-        if not isinstance(kp.get("weight"), int) or kp["weight"] < 1:
-            problems.append(f"keypoint {n}: weight must be a whole number of at least 1")
+        if not isinstance(kp.get("weight"), int) or not 1 <= kp["weight"] <= MAX_WEIGHT:
+            problems.append(f"keypoint {n}: weight must be a whole number from 1 to {MAX_WEIGHT}")
         if not isinstance(kp.get("evidence", []), list) or not all(isinstance(t, str) for t in kp.get("evidence", [])):
             problems.append(f"keypoint {n}: evidence must be a list of terms")
     return problems

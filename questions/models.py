@@ -145,9 +145,11 @@ class Question(models.Model):
 
 
 def unique_slug(model, text, max_length=90):
+    """A slug from the text, numbered when taken; one query whatever the number of clashes."""
     base = slugify(text)[:max_length].strip("-") or "item"
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -104,9 +104,10 @@ def clean_keypoints(keypoints) -> list[dict]:
     cleaned, errors = [], []
     for n, kp in enumerate(keypoints, 1):
         text = str(kp.get("text") or "").strip()
-        try:
-            weight = int(kp.get("weight", 1))
-        except (TypeError, ValueError):
+        weight = kp.get("weight", 1)
+        if isinstance(weight, str) and weight.strip().isdigit():
+            weight = int(weight)
+        if isinstance(weight, bool) or not isinstance(weight, int):
             weight = 0
         evidence = kp.get("evidence") or []
         if isinstance(evidence, str):

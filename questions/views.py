@@ -314,7 +314,8 @@ def set_edit(request, pk):
                     )
                     text = "Set details saved."
                     if shared:
-                        text += f" {len(shared)} of your questions in it are now shared with {team.name} too."
+                        verb = "is" if len(shared) == 1 else "are"
+                        text += f" {len(shared)} of your questions in it {verb} now shared with {team.name} too."
                     messages.success(request, text)
                     return _done(request, reverse("questions:set_edit", args=[qset.pk]))
             elif action == "add" and question_id.isdigit():
@@ -350,7 +351,7 @@ def set_edit(request, pk):
             return redirect("questions:set_edit", pk=qset.pk)
     items = qset.items.select_related("question").prefetch_related("question__tags").order_by("position")
     in_set = [item.question_id for item in items]
-    search = request.GET.get("q", "").strip()
+    search = (request.POST if request.method == "POST" else request.GET).get("q", "").strip()
     results = []
     if search:
         results = list(Question.objects.for_user(request.user).search(search).exclude(pk__in=in_set)[:SEARCH_RESULTS])
@@ -360,6 +361,8 @@ def set_edit(request, pk):
         "details_form": details_form,
         "search": search,
         "results": results,
+        # After an htmx "add", the search results are refreshed too (out of band).
+        "oob_search": request.method == "POST" and bool(search),
         "focus_id": focus[0] if focus else None,
         "focus_action": focus[1] if focus else None,
     }
@@ -419,7 +422,9 @@ def set_import(request):
                 raise transfer.TransferError(
                     [{"item": None, "row": None, "field": "file", "message": "The file is larger than 1 MB."}]
                 )
-            data = transfer.parse_upload(upload.read(), filename=upload.name, title=form.cleaned_data["title"] or None)
+            data = transfer.parse_upload(
+                upload.read(transfer.MAX_BYTES + 1), filename=upload.name, title=form.cleaned_data["title"] or None
+            )
             qset = transfer.import_set(owner=request.user, data=data, visibility=visibility, team=team)
         except transfer.TransferError as error:
             problems = error.errors

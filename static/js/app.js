@@ -4,10 +4,12 @@
 
   // After a fragment is swapped in, move focus where the server asked (data-autofocus),
   // so keyboard users keep their place when rows are added, removed or moved.
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail.elt || document;
-    var el = target.querySelector ? target.querySelector("[data-autofocus]") : null;
-    if (el) { el.focus(); }
+  document.addEventListener("htmx:afterSettle", function () {
+    var el = document.querySelector("[data-autofocus]");
+    if (el) {
+      el.removeAttribute("data-autofocus");
+      el.focus();
+    }
   });
 
   // Drag and drop reordering of a list: <ol data-reorder-form="form-id"> with <li data-id=...>.

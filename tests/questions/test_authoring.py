@@ -241,7 +241,7 @@ def test_sharing_a_set_shares_my_questions_in_it_but_not_others(client, owner, t
         {"action": "details", "title": "Shared loop", "visibility": f"team:{team.pk}"},
         follow=True,
     ).content.decode()
-    assert "1 of your questions in it are now shared with Platform hiring" in body
+    assert "1 of your questions in it is now shared with Platform hiring" in body
     mine.refresh_from_db()
     assert (mine.visibility, mine.team) == (Visibility.TEAM, team)
     login(client, teammate)
