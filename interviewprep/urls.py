@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_token
 from questions import api as questions_api
+from sessions import api as sessions_api
 from teams import api as teams_api
 
 from . import views
@@ -14,6 +15,7 @@ router.register("questions", questions_api.QuestionViewSet, basename="question")
 router.register("tags", questions_api.TagViewSet, basename="tag")
 router.register("question-sets", questions_api.QuestionSetViewSet, basename="question-set")
 router.register("teams", teams_api.TeamViewSet, basename="team")
+router.register("sessions", sessions_api.SessionViewSet, basename="session")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("questions.urls")),
     path("teams/", include("teams.urls")),
+    path("sessions/", include("sessions.urls")),
     path("api/auth/token/", obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -10,12 +10,46 @@ from questions.models import Question, QuestionSet
 
 @require_safe
 def home(request):
-    questions = Question.objects.for_user(request.user)
-    context = {
-        "question_count": questions.count(),
-        "sets": QuestionSet.objects.for_user(request.user).filter(owner__isnull=True).order_by("pk")[:10],
-    }
+    context = {"question_count": Question.objects.for_user(request.user).count()}
+    if request.user.is_authenticated:
+        context.update(_dashboard(request.user))
+    else:
+        context["sets"] = QuestionSet.objects.for_user(request.user).filter(owner__isnull=True).order_by("pk")[:10]
     return render(request, "home.html", context)
+
+
+def _dashboard(user):
+    """A logged-in user's home: what is in progress, waiting, coming up, and recent scores."""
+    from django.utils import timezone
+
+    from sessions.models import InterviewSession, Mode, Status
+
+    mine = InterviewSession.objects.for_user(user).select_related("interviewer", "candidate")
+    now = timezone.now()
+    return {
+        "in_progress": list(mine.filter(status=Status.LIVE).order_by("-created_at")[:10]),
+        "upcoming": list(
+            mine.filter(status=Status.SCHEDULED).order_by(models.F("scheduled_at").asc(nulls_last=True))[:10]
+        ),
+        "invitations": list(
+            InterviewSession.objects.filter(
+                mode=Mode.STRUCTURED,
+                candidate__isnull=True,
+                candidate_email__iexact=user.email,
+                invite_expires_at__gt=now,
+            )
+            .exclude(status=Status.FINISHED)[:10]
+        )
+        if user.email
+        else [],
+        "recent": list(
+            InterviewSession.objects.filter(candidate=user, status=Status.FINISHED)
+            .exclude(mode=Mode.STRUCTURED)
+            .annotate(score=models.Avg("answers__score"))
+            .order_by("-finished_at")[:5]
+        ),
+        "sets": QuestionSet.objects.for_user(user).filter(owner__isnull=True).order_by("pk")[:10],
+    }
 
 
 @never_cache

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -148,6 +148,14 @@ class QuestionViewSet(viewsets.ModelViewSet):
         if self.action in ("create", "update", "partial_update"):
             return QuestionWriteSerializer
         return QuestionDetailSerializer if self.action == "retrieve" else QuestionListSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        question = self.get_object()
+        if not Question.objects.rubric_readable_by(request.user).filter(pk=question.pk).exists():
+            raise PermissionDenied(
+                "This question is in an interview you are taking: its rubric opens when the interview ends."
+            )
+        return Response(QuestionDetailSerializer(question).data)
 
     def _detail(self, question, status_code):
         question = self.get_queryset().get(pk=question.pk)

@@ -65,6 +65,18 @@ class QuestionQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(visible_to(user), is_archived=False)
 
+    def rubric_readable_by(self, user):
+        """Questions whose rubric the user may read now.
+
+        Not those in an interview the user is taking as the candidate and that has not
+        finished (in a self-assessment, until the answer to it is submitted).
+        """
+        if not user.is_authenticated:
+            return self
+        from sessions.models import Answer
+
+        return self.exclude(pk__in=Answer.objects.rubric_locked_for(user).values("question_id"))
+
     def with_difficulty(self, difficulty):
         return self.filter(difficulty=difficulty) if difficulty else self
 

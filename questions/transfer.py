@@ -104,7 +104,7 @@ def export_set(qset: QuestionSet, *, user, fmt: str) -> tuple[bytes, str, str]:
 def _set_document(qset: QuestionSet, *, user) -> dict:
     """The structure that JSON and YAML files carry, for the questions ``user`` may see."""
     items = (
-        qset.items.filter(question__in=Question.objects.for_user(user))
+        qset.items.filter(question__in=Question.objects.for_user(user).rubric_readable_by(user))
         .select_related("question")
         .prefetch_related(
             "question__tags",

@@ -75,13 +75,15 @@ def question_list(request):
 @require_safe
 def question_detail(request, pk):
     question = get_object_or_404(Question.objects.for_user(request.user).prefetch_related("tags"), pk=pk)
-    show_rubric = request.GET.get("rubric") == "1"
+    rubric_locked = not Question.objects.rubric_readable_by(request.user).filter(pk=question.pk).exists()
+    show_rubric = request.GET.get("rubric") == "1" and not rubric_locked
     template = "questions/question_detail.html"
     if show_rubric:
         template = _fragment(request, template, "rubric")
     context = {
         "question": question,
         "show_rubric": show_rubric,
+        "rubric_locked": rubric_locked,
         "keypoints": question.keypoints.all() if show_rubric else [],
         "can_change": services.can_change(request.user, question),
     }
@@ -348,7 +350,12 @@ def set_edit(request, pk):
                     messages.error(request, text)
                 partial = "items"
         if not request.htmx and not details_form.errors:
-            return redirect("questions:set_edit", pk=qset.pk)
+            url = reverse("questions:set_edit", args=[qset.pk])
+            if focus:  # keep the keyboard on the moved question after a full page load
+                url += f"?moved={focus[0]}&dir={focus[1]}"
+            return redirect(url)
+    elif request.GET.get("moved", "").isdigit() and request.GET.get("dir") in ("up", "down"):
+        focus = (int(request.GET["moved"]), request.GET["dir"])
     items = qset.items.select_related("question").prefetch_related("question__tags").order_by("position")
     in_set = [item.question_id for item in items]
     search = (request.POST if request.method == "POST" else request.GET).get("q", "").strip()

@@ -1,1 +1,277 @@
-"""Interview sessions and scored answers: see the issue "Interview sessions"."""
+"""Interview sessions and scored answers.
+
+A session asks an ordered list of questions. Each question asked becomes an ``Answer`` that
+keeps a snapshot of the question (prompt, context, reference answer, difficulty, tags) and
+of its keypoints (``AnswerKeypoint``), so later edits to a question do not rewrite history.
+The people on the interviewer side (``Reviewer``: the lead, and panelists in a structured
+interview) each keep their own marks, notes, rating and scorecard, so two interviewers
+marking at once never overwrite each other.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+INVITE_DAYS = 7
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+def default_invite_expiry():
+    return timezone.now() + timedelta(days=INVITE_DAYS)
+
+
+class Mode(models.TextChoices):
+    SELF = "self", "Self-assessment"
+    PEER = "peer", "Peer mock interview"
+    STRUCTURED = "structured", "Structured interview"
+
+
+class Status(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    LIVE = "live", "Live"
+    FINISHED = "finished", "Finished"
+
+
+class MarkValue(models.TextChoices):
+    COVERED = "covered", "Covered"
+    PARTIAL = "partial", "Partly covered"
+    MISSED = "missed", "Missed"
+
+
+class Recommendation(models.TextChoices):
+    STRONG_NO = "strong_no", "Strong no"
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    STRONG_YES = "strong_yes", "Strong yes"
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Sessions the user took part in, and structured sessions of teams they manage."""
+        if not user.is_authenticated:
+            return self.none()
+        from teams.models import Membership
+
+        managed = Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values("team_id")
+        return self.filter(
+            Q(candidate=user) | Q(reviewers__user=user) | Q(mode=Mode.STRUCTURED, team_id__in=managed)
+        ).distinct()
+
+
+class InterviewSession(models.Model):
+    mode = models.CharField(max_length=12, choices=Mode.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LIVE)
+    title = models.CharField(max_length=200)
+    question_set = models.ForeignKey(
+        "questions.QuestionSet", null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions_led")
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions_taken"
+    )
+    candidate_email = models.EmailField(blank=True)
+    invite_token = models.CharField(max_length=64, unique=True, default=new_token)
+    invite_expires_at = models.DateTimeField(default=default_invite_expiry)
+    invite_used_at = models.DateTimeField(null=True, blank=True)
+    meeting_url = models.URLField(blank=True)
+    minutes_per_question = models.PositiveSmallIntegerField(null=True, blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    current_position = models.PositiveSmallIntegerField(default=1)
+    question_count = models.PositiveSmallIntegerField(default=0)
+    # Bumped on every change the candidate's room must follow (advance, finish, swap).
+    version = models.PositiveIntegerField(default=1)
+    # Bumped whenever the candidate's written answer changes (the interviewer follows it).
+    answer_version = models.PositiveIntegerField(default=1)
+    mirror = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="mirror_of")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="session_mode_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="session_status_valid"),
+            models.CheckConstraint(condition=Q(current_position__gte=1), name="session_position_from_one"),
+            models.CheckConstraint(
+                condition=~Q(mode=Mode.SELF) | Q(candidate=models.F("interviewer")),
+                name="session_self_is_own_candidate",
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode=Mode.STRUCTURED) | Q(team__isnull=False), name="session_structured_has_team"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("sessions:room", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status == Status.FINISHED
+
+    def invite_url(self):
+        return settings.SITE_URL.rstrip("/") + reverse("sessions:join", args=[self.invite_token])
+
+    def role_of(self, user):
+        """'candidate', 'lead', 'panelist', 'manager' or None, for a user who can see the session."""
+        if not user.is_authenticated:
+            return None
+        if self.mode == Mode.SELF:
+            return "lead" if self.interviewer_id == user.pk else None
+        if self.interviewer_id == user.pk:
+            return "lead"
+        if self.candidate_id == user.pk:
+            return "candidate"
+        if any(r.user_id == user.pk for r in self.reviewers.all()):
+            return "panelist"
+        if self.mode == Mode.STRUCTURED and self.team_id:
+            from teams.models import Membership
+
+            if Membership.objects.filter(team_id=self.team_id, user=user, role=Membership.Role.MANAGER).exists():
+                return "manager"
+        return None
+
+
+class Reviewer(models.Model):
+    """Someone on the interviewer side: the lead, or a panelist of a structured interview."""
+
+    session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="reviewers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    is_lead = models.BooleanField(default=False)
+    feedback = models.TextField(blank=True, help_text="Peer sessions: shared with the candidate at the end.")
+    recommendation = models.CharField(max_length=12, choices=Recommendation.choices, blank=True)
+    summary = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="reviewer_once_per_session"),
+            models.CheckConstraint(
+                condition=Q(recommendation="") | Q(recommendation__in=Recommendation.values),
+                name="reviewer_recommendation_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.session}"
+
+
+class AnswerQuerySet(models.QuerySet):
+    def rubric_locked_for(self, user):
+        """Answers of interviews the user is taking whose rubric must stay closed to them."""
+        return self.filter(
+            Q(session__mode__in=[Mode.PEER, Mode.STRUCTURED]) | Q(session__mode=Mode.SELF, submitted_at__isnull=True),
+            session__candidate=user,
+            session__status__in=[Status.SCHEDULED, Status.LIVE],
+            question__isnull=False,
+        )
+
+
+class Answer(models.Model):
+    """One question within a session, as it was asked."""
+
+    session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="answers")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(
+        "questions.Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    prompt = models.CharField(max_length=300)
+    context = models.TextField(blank=True)
+    reference_answer = models.TextField(blank=True)
+    difficulty = models.CharField(max_length=20)
+    tags = models.JSONField(default=list, help_text="Tag slugs and names as asked: [[slug, name], ...].")
+    text = models.TextField(blank=True, help_text="The candidate's written answer.")
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Self-assessment: the rubric opens.")
+    shown_at = models.DateTimeField(null=True, blank=True)
+    time_taken_seconds = models.PositiveIntegerField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True, help_text="The lead's score, 0 to 100.")
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="answer_unique_position"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="answer_position_from_one"),
+        ]
+
+    def __str__(self):
+        return f"#{self.position} {self.prompt}"
+
+
+class AnswerKeypoint(models.Model):
+    """A rubric keypoint as it was when the question was asked."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="keypoints")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    weight = models.PositiveSmallIntegerField()
+    source = models.ForeignKey(
+        "questions.RubricKeypoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["answer", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "position"], name="answerkeypoint_unique_position"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="answerkeypoint_weight_positive"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class AnswerReview(models.Model):
+    """One reviewer's notes, rating and score for one answer."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answer_reviews")
+    notes = models.TextField(blank=True)
+    notes_version = models.PositiveIntegerField(default=0)
+    share_notes = models.BooleanField(default=False)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "user"], name="answerreview_once_per_reviewer"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=4), name="answerreview_rating_1_4"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="answerreview_score_0_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.answer}"
+
+
+class Mark(models.Model):
+    """One reviewer's mark for one keypoint of one answer; no row means unmarked."""
+
+    keypoint = models.ForeignKey(AnswerKeypoint, on_delete=models.CASCADE, related_name="marks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marks")
+    value = models.CharField(max_length=10, choices=MarkValue.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["keypoint", "user"], name="mark_once_per_reviewer"),
+            models.CheckConstraint(condition=Q(value__in=MarkValue.values), name="mark_value_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.keypoint}: {self.value}"

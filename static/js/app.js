@@ -4,6 +4,14 @@
 
   // After a fragment is swapped in, move focus where the server asked (data-autofocus),
   // so keyboard users keep their place when rows are added, removed or moved.
+  function focusRequested() {
+    var el = document.querySelector("[data-autofocus]");
+    if (el) {
+      el.removeAttribute("data-autofocus");
+      el.focus();
+    }
+  }
+  document.addEventListener("DOMContentLoaded", focusRequested);
   document.addEventListener("htmx:afterSettle", function () {
     var el = document.querySelector("[data-autofocus]");
     if (el) {
@@ -48,6 +56,82 @@
       if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
     });
   }
+
+
+  // Timers: <span class="timer" data-started="ISO" data-limit="minutes">.
+  function tick() {
+    document.querySelectorAll(".timer[data-started]").forEach(function (el) {
+      var started = Date.parse(el.dataset.started);
+      if (isNaN(started)) { return; }
+      var seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+      var text = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+      if (el.dataset.limit) {
+        text += " / " + el.dataset.limit + ":00";
+        el.classList.toggle("over", seconds > Number(el.dataset.limit) * 60);
+      }
+      el.textContent = text;
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+
+  // Autosaved text boxes: say when a save failed, and try again when the network is back.
+  function saveState(el, text, bad) {
+    var form = el.closest("form");
+    var state = form && form.querySelector("[role=status]");
+    if (state) {
+      state.textContent = text;
+      state.classList.toggle("error", !!bad);
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var el = event.detail.elt;
+    if (el.hasAttribute && el.hasAttribute("data-autosave")) { el.dataset.dirty = "1"; saveState(el, "Saving…"); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var el = event.detail.elt;
+    if (el.hasAttribute && el.hasAttribute("data-autosave") && event.detail.successful) { delete el.dataset.dirty; }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var el = event.detail.elt;
+    if (el.hasAttribute && el.hasAttribute("data-autosave")) {
+      saveState(el, "Not saved: the connection is down. Your text is kept here and saved when it is back.", true);
+    }
+  });
+  window.addEventListener("online", function () {
+    document.querySelectorAll("[data-autosave][data-dirty]").forEach(function (el) { htmx.trigger(el, "autosave-retry"); });
+  });
+  setInterval(function () {
+    if (!navigator.onLine) { return; }
+    document.querySelectorAll("[data-autosave][data-dirty]").forEach(function (el) {
+      if (!el.dataset.inflight) { htmx.trigger(el, "autosave-retry"); }
+    });
+  }, 10000);
+
+  // A refused change (409 and other errors) is shown, not swallowed.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var text = xhr.status === 409 || xhr.status === 400 ? xhr.responseText : "Something went wrong (" + xhr.status + "). Reload the page and try again.";
+    var el = event.detail.elt;
+    if (el.hasAttribute && el.hasAttribute("data-autosave")) { saveState(el, text, true); return; }
+    var box = document.getElementById("messages");
+    if (box) {
+      var item = document.createElement("p");
+      item.className = "message message-error";
+      item.setAttribute("role", "alert");
+      item.textContent = text;
+      box.appendChild(item);
+    }
+  });
+
+  // Flush an unsaved answer when the page goes away (the room moves on, or the tab closes).
+  window.addEventListener("pagehide", function () {
+    document.querySelectorAll("[data-autosave][data-dirty]").forEach(function (el) {
+      var form = el.closest("form");
+      if (!form || !navigator.sendBeacon) { return; }
+      navigator.sendBeacon(el.getAttribute("hx-post"), new FormData(form));
+    });
+  });
 
   function initAll(root) {
     (root || document).querySelectorAll("[data-reorder-form]").forEach(initSortable);

@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib.auth.models import User
+
+from questions.models import Difficulty, QuestionSet, Tag
+
+from .models import Recommendation
+
+
+class SelfStartForm(forms.Form):
+    question_set = forms.ModelChoiceField(
+        label="From a question set",
+        required=False,
+        queryset=QuestionSet.objects.none(),
+        empty_label="— or use the filter below —",
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label="Topics",
+        required=False,
+        queryset=Tag.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    difficulty = forms.ChoiceField(label="Difficulty", required=False, choices=[("", "Any"), *Difficulty.choices])
+    count = forms.IntegerField(label="How many questions", min_value=1, max_value=20, initial=5)
+    worst = forms.BooleanField(label="The ones I scored worst", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question_set"].queryset = QuestionSet.objects.for_user(user).order_by(*QuestionSet.LIST_ORDER)
+
+
+class PeerStartForm(forms.Form):
+    question_set = forms.ModelChoiceField(label="Question set", queryset=QuestionSet.objects.none())
+    meeting_url = forms.URLField(
+        assume_scheme="https",
+        label="Meeting link (optional)",
+        required=False,
+        help_text="Your own video call; shown in the room.",
+    )
+    minutes_per_question = forms.IntegerField(
+        label="Minutes per question (optional)", required=False, min_value=1, max_value=180
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question_set"].queryset = QuestionSet.objects.for_user(user).order_by(*QuestionSet.LIST_ORDER)
+
+
+class StructuredStartForm(forms.Form):
+    question_set = forms.ModelChoiceField(label="Team question set", queryset=QuestionSet.objects.none())
+    candidate_email = forms.EmailField(label="Candidate's e-mail")
+    scheduled_at = forms.DateTimeField(
+        label="Date and time (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    meeting_url = forms.URLField(assume_scheme="https", label="Meeting link (optional)", required=False)
+    panel = forms.ModelMultipleChoiceField(
+        label="Other interviewers on the panel (optional)",
+        required=False,
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from teams.models import Membership
+
+        teams = Membership.objects.filter(user=user).values("team_id")
+        self.fields["question_set"].queryset = QuestionSet.objects.filter(
+            visibility="team", team_id__in=teams
+        ).select_related("team")
+        self.fields["question_set"].label_from_instance = lambda s: f"{s.title} ({s.team.name})"
+        self.fields["panel"].queryset = (
+            User.objects.filter(memberships__team_id__in=teams).exclude(pk=user.pk).distinct().order_by("username")
+        )
+
+
+class FinishForm(forms.Form):
+    feedback = forms.CharField(
+        label="Feedback for the candidate", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    shared_positions = forms.MultipleChoiceField(
+        label="Share my notes on these questions", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, positions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_positions"].choices = positions
+
+
+class ScorecardForm(forms.Form):
+    recommendation = forms.ChoiceField(label="Recommendation", choices=Recommendation.choices, widget=forms.RadioSelect)
+    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,516 @@
+"""Writes to interview sessions, shared by the pages and the API.
+
+Refusals raise ``PermissionDenied`` (403) or ``Http404`` where the caller may not know the
+object exists; bad input raises ``ValidationError`` naming the field; a request that does not
+fit the session's state (finishing twice, advancing past the end) raises ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, F
+from django.utils import timezone
+
+from questions.models import Question, QuestionSet
+from teams.models import Membership, Team
+
+from . import scoring
+from .models import (
+    Answer,
+    AnswerKeypoint,
+    AnswerReview,
+    InterviewSession,
+    Mark,
+    MarkValue,
+    Mode,
+    Recommendation,
+    Reviewer,
+    Status,
+)
+
+MAX_QUESTIONS = 50
+
+
+class Conflict(Exception):
+    """The request does not fit the session's current state (HTTP 409)."""
+
+
+# --- choosing questions ----------------------------------------------------------------------
+
+
+def pick_questions(*, user, tags=(), difficulty="", count=5, worst=False) -> list[Question]:
+    """Questions for a self-assessment by filter; with ``worst``, the ones the user scored lowest."""
+    qs = Question.objects.for_user(user).with_difficulty(difficulty)
+    if tags:
+        qs = qs.filter(tags__slug__in=tags).distinct()
+    if worst:
+        scored = (
+            Answer.objects.filter(session__candidate=user, session__status=Status.FINISHED, question__in=qs)
+            .values("question_id")
+            .annotate(avg=Avg("score"))
+            .order_by("avg", "question_id")[:count]
+        )
+        ids = [row["question_id"] for row in scored]
+        found = qs.in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+    return list(qs.order_by("?")[:count])
+
+
+def _questions_for(*, by, question_set=None, question_ids=None) -> tuple[str, list[Question]]:
+    visible = Question.objects.for_user(by)
+    if question_set is not None:
+        items = question_set.items.filter(question__in=visible).select_related("question").order_by("position")
+        questions = [item.question for item in items]
+        title = question_set.title
+    else:
+        ids = [int(i) for i in (question_ids or [])]
+        found = visible.in_bulk(ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise ValidationError({"question_ids": f"No such question: {', '.join(map(str, missing))}."})
+        questions = [found[i] for i in ids]
+        title = "Hand-picked questions" if len(questions) != 1 else questions[0].prompt[:200]
+    if not questions:
+        raise ValidationError({"questions": "Choose at least one question."})
+    if len(questions) > MAX_QUESTIONS:
+        raise ValidationError({"questions": f"A session asks at most {MAX_QUESTIONS} questions."})
+    return title, questions
+
+
+def _snapshot(session: InterviewSession, questions: list[Question]) -> None:
+    """Copy each question and its keypoints into the session, as asked."""
+    questions = Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related("tags", "keypoints")
+    by_id = {q.pk: q for q in questions}
+    answers = Answer.objects.bulk_create(
+        Answer(
+            session=session,
+            position=i,
+            question=by_id[q.pk],
+            prompt=by_id[q.pk].prompt,
+            context=by_id[q.pk].context,
+            reference_answer=by_id[q.pk].reference_answer,
+            difficulty=by_id[q.pk].difficulty,
+            tags=[[t.slug, t.name] for t in by_id[q.pk].tags.all()],
+        )
+        for i, q in enumerate(session._questions, 1)
+    )
+    AnswerKeypoint.objects.bulk_create(
+        AnswerKeypoint(answer=a, position=kp.position, text=kp.text, weight=kp.weight, source=kp)
+        for a in answers
+        for kp in by_id[a.question_id].keypoints.all()
+    )
+
+
+# --- creating and joining ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(
+    *,
+    by,
+    mode,
+    question_set: QuestionSet | None = None,
+    question_ids=None,
+    team: Team | None = None,
+    candidate_email="",
+    scheduled_at=None,
+    meeting_url="",
+    panel=(),
+    minutes_per_question=None,
+) -> InterviewSession:
+    if mode not in Mode.values:
+        raise ValidationError({"mode": f"Choose one of: {', '.join(Mode.values)}."})
+    if question_set is not None and not QuestionSet.objects.for_user(by).filter(pk=question_set.pk).exists():
+        raise ValidationError({"question_set": "No such question set."})
+    title, questions = _questions_for(by=by, question_set=question_set, question_ids=question_ids)
+    now = timezone.now()
+    fields = {
+        "mode": mode,
+        "title": title,
+        "question_set": question_set,
+        "interviewer": by,
+        "meeting_url": meeting_url or "",
+        "minutes_per_question": minutes_per_question or (question_set.minutes_per_question if question_set else None),
+        "question_count": len(questions),
+    }
+    if mode == Mode.SELF:
+        fields.update(candidate=by, status=Status.LIVE, started_at=now, invite_used_at=now)
+    elif mode == Mode.PEER:
+        fields.update(status=Status.SCHEDULED)
+    else:
+        if team is None:
+            raise ValidationError({"team": "A structured interview belongs to a team."})
+        if not Membership.objects.filter(team=team, user=by).exists():
+            raise ValidationError({"team": "You are not a member of this team."})
+        if question_set is None or question_set.team_id != team.pk:
+            raise ValidationError({"question_set": "Choose a question set shared with this team."})
+        if not candidate_email:
+            raise ValidationError({"candidate_email": "Give the candidate's e-mail address."})
+        fields.update(
+            status=Status.SCHEDULED,
+            team=team,
+            candidate_email=candidate_email.strip().lower(),
+            scheduled_at=scheduled_at,
+            invite_expires_at=max(now, scheduled_at or now) + timedelta(days=7),
+        )
+    session = InterviewSession.objects.create(**fields)
+    session._questions = questions
+    _snapshot(session, questions)
+    Reviewer.objects.create(session=session, user=by, is_lead=True)
+    if mode == Mode.STRUCTURED:
+        members = {m.user_id: m.user for m in Membership.objects.filter(team=team).select_related("user")}
+        for user in panel:
+            if user.pk == by.pk:
+                continue
+            if user.pk not in members:
+                raise ValidationError({"panel": f"{user.username} is not a member of {team.name}."})
+            Reviewer.objects.create(session=session, user=user)
+        transaction.on_commit(lambda: send_structured_invite(session.pk))
+    _show(session, 1)
+    return session
+
+
+def send_structured_invite(session_id: int) -> None:
+    from .invites import send_invite
+
+    send_invite(InterviewSession.objects.get(pk=session_id))
+
+
+@transaction.atomic
+def session_join(*, token: str, user) -> InterviewSession:
+    """Admit one candidate through an invite link; raise Conflict saying why it cannot."""
+    session = InterviewSession.objects.filter(invite_token=token).exclude(mode=Mode.SELF).first()
+    if session is None:
+        raise Conflict("This invite link is not valid. Check that you copied all of it.")
+    if session.candidate_id == user.pk:
+        return session
+    if session.reviewers.filter(user=user).exists():
+        raise Conflict("You are an interviewer in this session; send the link to the candidate.")
+    if session.status == Status.FINISHED:
+        raise Conflict("This interview has already finished.")
+    if session.candidate_id is not None or session.invite_used_at is not None:
+        raise Conflict("This invite link has already been used by another candidate.")
+    now = timezone.now()
+    if session.invite_expires_at <= now:
+        raise Conflict("This invite link has expired. Ask your interviewer for a new one.")
+    claimed = InterviewSession.objects.filter(
+        pk=session.pk, candidate__isnull=True, invite_used_at__isnull=True, invite_expires_at__gt=now
+    ).update(
+        candidate=user,
+        invite_used_at=now,
+        status=Status.LIVE,
+        started_at=now,
+        version=F("version") + 1,
+    )
+    if claimed != 1:
+        raise Conflict("This invite link has already been used by another candidate.")
+    session.refresh_from_db()
+    _show(session, session.current_position)
+    return session
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+
+def _reviewer(session, user) -> Reviewer:
+    reviewer = Reviewer.objects.filter(session=session, user=user).first()
+    if reviewer is None:
+        raise PermissionDenied("Only the interviewers of this session can do that.")
+    return reviewer
+
+
+def _lead(session, user) -> Reviewer:
+    reviewer = _reviewer(session, user)
+    if not reviewer.is_lead:
+        raise PermissionDenied("Only the interviewer leading the session can do that.")
+    return reviewer
+
+
+def _answer(session, position) -> Answer:
+    answer = Answer.objects.filter(session=session, position=position).first()
+    if answer is None:
+        raise ValidationError({"position": f"This session has questions 1 to {session.question_count}."})
+    return answer
+
+
+def _live(session):
+    if session.status == Status.FINISHED:
+        raise Conflict("This session has finished.")
+
+
+def _bump(session, field="version"):
+    InterviewSession.objects.filter(pk=session.pk).update(**{field: F(field) + 1})
+
+
+def _show(session, position):
+    Answer.objects.filter(session=session, position=position, shown_at__isnull=True).update(shown_at=timezone.now())
+
+
+# --- the candidate's answer --------------------------------------------------------------------
+
+
+def answer_save_text(*, session, position, by, text) -> Answer:
+    """Save the candidate's answer as it is typed (the current question only)."""
+    if session.candidate_id != by.pk:
+        raise PermissionDenied("Only the candidate writes the answer.")
+    _live(session)
+    if len(text) > 20_000:
+        raise ValidationError({"text": "Keep the answer under 20,000 characters."})
+    answer = _answer(session, position)
+    if position != session.current_position:
+        raise Conflict("The interview has moved on to another question.")
+    if session.mode == Mode.SELF and answer.submitted_at:
+        raise Conflict("This answer was submitted; the rubric is open.")
+    Answer.objects.filter(pk=answer.pk).update(text=text)
+    _bump(session, "answer_version")
+    answer.text = text
+    return answer
+
+
+def answer_submit(*, session, position, by) -> Answer:
+    """Self-assessment: the candidate is done writing; the rubric opens for this question."""
+    if session.mode != Mode.SELF:
+        raise ValidationError({"mode": "Only self-assessments submit answers; live sessions are marked as they go."})
+    if session.candidate_id != by.pk:
+        raise PermissionDenied("Only the candidate submits the answer.")
+    _live(session)
+    answer = _answer(session, position)
+    if position != session.current_position:
+        raise Conflict("Submit the question you are on.")
+    Answer.objects.filter(pk=answer.pk, submitted_at__isnull=True).update(submitted_at=timezone.now())
+    answer.refresh_from_db()
+    return answer
+
+
+# --- marks, notes, ratings ---------------------------------------------------------------------
+
+
+def _can_review(session, reviewer, answer):
+    if reviewer.submitted_at is not None:
+        raise Conflict("Your scorecard is submitted; marks can no longer change.")
+    if session.mode == Mode.SELF and answer.submitted_at is None:
+        raise Conflict("Submit your answer first; the rubric opens after that.")
+    if session.status == Status.SCHEDULED:
+        raise Conflict("The interview has not started yet.")
+
+
+@transaction.atomic
+def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
+    """Mark one keypoint for one reviewer, and recompute that reviewer's score for the answer."""
+    reviewer = _reviewer(session, by)
+    answer = _answer(session, position)
+    _can_review(session, reviewer, answer)
+    if value not in MarkValue.values and value not in ("", None):
+        raise ValidationError({"mark": f"Choose one of: {', '.join(MarkValue.values)}."})
+    keypoint = AnswerKeypoint.objects.filter(answer=answer, pk=keypoint_id).first()
+    if keypoint is None:
+        raise ValidationError({"keypoint": "This keypoint is not part of this question."})
+    review = _review_for_update(answer, by)
+    if value in ("", None):
+        Mark.objects.filter(keypoint=keypoint, user=by).delete()
+    else:
+        Mark.objects.update_or_create(keypoint=keypoint, user=by, defaults={"value": value})
+    marks = dict(Mark.objects.filter(keypoint__answer=answer, user=by).values_list("keypoint_id", "value"))
+    review.score = scoring.answer_score((kp.weight, marks.get(kp.pk)) for kp in answer.keypoints.all())
+    review.save(update_fields=["score"])
+    if reviewer.is_lead:
+        Answer.objects.filter(pk=answer.pk).update(score=review.score)
+    return review
+
+
+def _review_for_update(answer, user) -> AnswerReview:
+    try:
+        with transaction.atomic():
+            AnswerReview.objects.get_or_create(answer=answer, user=user)
+    except IntegrityError:
+        pass  # created by a concurrent request
+    return AnswerReview.objects.select_for_update().get(answer=answer, user=user)
+
+
+@transaction.atomic
+def notes_save(*, session, position, by, notes, version) -> AnswerReview:
+    """Save a reviewer's notes unless another tab saved since ``version`` was read."""
+    reviewer = _reviewer(session, by)
+    answer = _answer(session, position)
+    if reviewer.submitted_at is not None:
+        raise Conflict("Your scorecard is submitted; notes can no longer change.")
+    review = _review_for_update(answer, by)
+    if int(version) != review.notes_version:
+        raise Conflict(
+            "These notes were changed in another tab or window since you opened them. "
+            "Copy your text, reload, and merge it in."
+        )
+    review.notes = notes
+    review.notes_version += 1
+    review.save(update_fields=["notes", "notes_version"])
+    return review
+
+
+@transaction.atomic
+def rating_set(*, session, position, by, rating) -> AnswerReview:
+    reviewer = _reviewer(session, by)
+    if session.mode != Mode.STRUCTURED:
+        raise ValidationError({"rating": "Ratings belong to structured interviews."})
+    answer = _answer(session, position)
+    _can_review(session, reviewer, answer)
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 4:
+        raise ValidationError({"rating": "Rate from 1 to 4."})
+    review = _review_for_update(answer, by)
+    review.rating = rating
+    review.save(update_fields=["rating"])
+    return review
+
+
+# --- moving through the session ----------------------------------------------------------------
+
+
+@transaction.atomic
+def advance(*, session, by) -> InterviewSession:
+    """Show the next question; refused on the last one (finish instead)."""
+    _lead(session, by)
+    session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+    _live(session)
+    if session.status == Status.SCHEDULED:
+        raise Conflict("The candidate has not joined yet.")
+    if session.current_position >= session.question_count:
+        raise Conflict("This is the last question: finish the session instead.")
+    _record_time(session, session.current_position)
+    session.current_position += 1
+    session.version += 1
+    session.save(update_fields=["current_position", "version"])
+    _show(session, session.current_position)
+    return session
+
+
+def _record_time(session, position):
+    answer = Answer.objects.filter(session=session, position=position).first()
+    if answer and answer.shown_at and answer.time_taken_seconds is None:
+        seconds = int((timezone.now() - answer.shown_at).total_seconds())
+        Answer.objects.filter(pk=answer.pk).update(time_taken_seconds=seconds)
+
+
+@transaction.atomic
+def finish(*, session, by, feedback="", shared_positions=(), recommendation="", summary="") -> InterviewSession:
+    """End the session. Peer: feedback and which notes to share. Structured: the lead's scorecard."""
+    reviewer = _lead(session, by)
+    session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+    if session.status == Status.FINISHED:
+        raise Conflict("This session has already finished.")
+    if session.mode == Mode.STRUCTURED:
+        _check_recommendation(recommendation)
+    elif session.mode == Mode.PEER and session.status == Status.SCHEDULED:
+        raise Conflict("The candidate has not joined yet; there is nothing to finish.")
+    _record_time(session, session.current_position)
+    now = timezone.now()
+    session.status, session.finished_at = Status.FINISHED, now
+    session.version += 1
+    session.save(update_fields=["status", "finished_at", "version"])
+    reviewer.feedback, reviewer.summary = feedback or "", summary or ""
+    reviewer.recommendation = recommendation or ""
+    reviewer.submitted_at = now
+    reviewer.save(update_fields=["feedback", "summary", "recommendation", "submitted_at"])
+    if session.mode == Mode.PEER:
+        positions = [int(p) for p in shared_positions]
+        AnswerReview.objects.filter(answer__session=session, user=by).update(share_notes=False)
+        AnswerReview.objects.filter(answer__session=session, user=by, answer__position__in=positions).update(
+            share_notes=True
+        )
+    return session
+
+
+def _check_recommendation(recommendation):
+    if recommendation not in Recommendation.values:
+        raise ValidationError({"recommendation": f"Choose a recommendation: {', '.join(Recommendation.values)}."})
+
+
+@transaction.atomic
+def scorecard_submit(*, session, by, recommendation, summary="") -> Reviewer:
+    """A panelist's own recommendation, once; after that their marks are final."""
+    reviewer = _reviewer(session, by)
+    if session.mode != Mode.STRUCTURED:
+        raise ValidationError({"mode": "Scorecards belong to structured interviews."})
+    if reviewer.is_lead:
+        raise Conflict("The lead interviewer's scorecard is submitted when the session finishes.")
+    if session.status == Status.SCHEDULED:
+        raise Conflict("The interview has not started yet.")
+    _check_recommendation(recommendation)
+    updated = Reviewer.objects.filter(pk=reviewer.pk, submitted_at__isnull=True).update(
+        recommendation=recommendation, summary=summary or "", submitted_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict("Your scorecard is already submitted.")
+    reviewer.refresh_from_db()
+    return reviewer
+
+
+@transaction.atomic
+def swap_roles(*, session, by) -> InterviewSession:
+    """After a peer session, start the mirror session at once: the candidate now interviews."""
+    session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+    if session.mode != Mode.PEER or session.status != Status.FINISHED:
+        raise Conflict("Roles can be swapped once a peer interview has finished.")
+    if by.pk not in (session.interviewer_id, session.candidate_id):
+        raise PermissionDenied("Only the two people of this interview can swap roles.")
+    if session.mirror_id:
+        return session.mirror
+    now = timezone.now()
+    mirror = InterviewSession.objects.create(
+        mode=Mode.PEER,
+        title=session.title,
+        question_set=session.question_set,
+        interviewer=session.candidate,
+        candidate=session.interviewer,
+        meeting_url=session.meeting_url,
+        minutes_per_question=session.minutes_per_question,
+        question_count=session.question_count,
+        status=Status.LIVE,
+        started_at=now,
+        invite_used_at=now,
+    )
+    Reviewer.objects.create(session=mirror, user=session.candidate, is_lead=True)
+    originals = session.answers.order_by("position").select_related("question")
+    mirror._questions = [a.question for a in originals if a.question_id]
+    if len(mirror._questions) == session.question_count:
+        _snapshot(mirror, mirror._questions)
+    else:  # a question was deleted since: ask the snapshot as it was
+        _copy_answers(session, mirror)
+    _show(mirror, 1)
+    session.mirror = mirror
+    session.version += 1
+    session.save(update_fields=["mirror", "version"])
+    return mirror
+
+
+def _copy_answers(source, target):
+    for a in source.answers.prefetch_related("keypoints"):
+        copy = Answer.objects.create(
+            session=target,
+            position=a.position,
+            question_id=a.question_id,
+            prompt=a.prompt,
+            context=a.context,
+            reference_answer=a.reference_answer,
+            difficulty=a.difficulty,
+            tags=a.tags,
+        )
+        AnswerKeypoint.objects.bulk_create(
+            AnswerKeypoint(answer=copy, position=k.position, text=k.text, weight=k.weight, source_id=k.source_id)
+            for k in a.keypoints.all()
+        )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def summary(session) -> dict:
+    """Per-question scores (the lead's), the session score and the scores per tag and difficulty."""
+    answers = list(session.answers.order_by("position"))
+    rows = [(a.score or 0.0, a.difficulty, [name for _, name in a.tags]) for a in answers]
+    return {"answers": answers, **scoring.breakdown(rows)}

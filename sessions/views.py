@@ -1,0 +1,430 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+
+from questions.models import QuestionSet
+
+from . import presenters, services
+from .forms import FinishForm, PeerStartForm, ScorecardForm, SelfStartForm, StructuredStartForm
+from .models import InterviewSession, MarkValue, Mode, Status
+
+
+def _session(request, pk):
+    """The session if the user may see it; 404 otherwise, as if it did not exist."""
+    if not InterviewSession.objects.for_user(request.user).filter(pk=pk).exists():
+        raise Http404("No such session.")
+    return presenters.load(pk)
+
+
+def _after_change(request, session, message=None, level=messages.SUCCESS):
+    if message:
+        messages.add_message(request, level, message)
+    url = reverse("sessions:room", args=[session.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _refused(request, session, error):
+    """A change that does not fit the session's state: say why, on the room page (or 409 for htmx)."""
+    text = str(error) if isinstance(error, services.Conflict) else " ".join(error.messages)
+    if request.htmx:
+        return HttpResponse(text, status=409, content_type="text/plain")
+    messages.error(request, text)
+    return redirect("sessions:room", pk=session.pk)
+
+
+# --- starting ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request):
+    mode = request.GET.get("mode") or request.POST.get("mode") or Mode.SELF
+    if mode not in Mode.values:
+        raise Http404("No such mode.")
+    form_class = {Mode.SELF: SelfStartForm, Mode.PEER: PeerStartForm, Mode.STRUCTURED: StructuredStartForm}[mode]
+    form = form_class(request.POST or None, user=request.user)
+    if mode == Mode.SELF and request.method == "GET" and request.GET.get("set"):
+        form = form_class(initial={"question_set": request.GET["set"]}, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if mode == Mode.SELF:
+                if data["question_set"]:
+                    session = services.session_create(by=request.user, mode=mode, question_set=data["question_set"])
+                else:
+                    questions = services.pick_questions(
+                        user=request.user,
+                        tags=[t.slug for t in data["tags"]],
+                        difficulty=data["difficulty"],
+                        count=data["count"] or 5,
+                        worst=data["worst"],
+                    )
+                    if not questions:
+                        raise ValidationError(
+                            {"tags": "No question matches this filter (for “worst”, finish a session first)."}
+                        )
+                    session = services.session_create(
+                        by=request.user, mode=mode, question_ids=[q.pk for q in questions]
+                    )
+            elif mode == Mode.PEER:
+                session = services.session_create(
+                    by=request.user,
+                    mode=mode,
+                    question_set=data["question_set"],
+                    meeting_url=data["meeting_url"],
+                    minutes_per_question=data["minutes_per_question"],
+                )
+            else:
+                qset = data["question_set"]
+                session = services.session_create(
+                    by=request.user,
+                    mode=mode,
+                    question_set=qset,
+                    team=qset.team,
+                    candidate_email=data["candidate_email"],
+                    scheduled_at=data["scheduled_at"],
+                    meeting_url=data["meeting_url"],
+                    panel=list(data["panel"]),
+                )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if mode == Mode.PEER:
+                messages.success(request, "Session created. Send the invite link to your candidate.")
+            elif mode == Mode.STRUCTURED:
+                messages.success(request, f"Interview scheduled; the invitation went to {session.candidate_email}.")
+            return redirect("sessions:room", pk=session.pk)
+    return render(request, "sessions/new.html", {"form": form, "mode": mode, "modes": Mode.choices})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, token):
+    if not request.user.is_authenticated:
+        messages.info(request, "Log in or sign up to join the interview; you will come back here.")
+        return redirect(f"{reverse('login')}?next={request.path}")
+    session = InterviewSession.objects.filter(invite_token=token).exclude(mode=Mode.SELF).first()
+    if request.method == "POST" or (session and session.candidate_id == request.user.pk):
+        try:
+            session = services.session_join(token=token, user=request.user)
+        except services.Conflict as error:
+            return render(request, "sessions/join.html", {"problem": str(error)}, status=410 if session else 404)
+        return redirect("sessions:room", pk=session.pk)
+    if session is None:
+        problem = "This invite link is not valid. Check that you copied all of it."
+        return render(request, "sessions/join.html", {"problem": problem}, status=404)
+    return render(request, "sessions/join.html", {"session": session})
+
+
+# --- the room ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+@never_cache
+def room(request, pk):
+    session = _session(request, pk)
+    data = presenters.present_session(session, request.user)
+    role = data["role"]
+    current = next((a for a in data["answers"] if a["position"] == session.current_position), None)
+    context = {
+        "session": session,
+        "data": data,
+        "role": role,
+        "current": current,
+        "mark_choices": MarkValue.choices,
+    }
+    if session.status == Status.FINISHED:
+        if session.mode != Mode.STRUCTURED or role != "candidate":
+            context["summary"] = services.summary(session) if role != "candidate" or session.mode == Mode.PEER else None
+        template = "sessions/results.html"
+    elif role == "candidate":
+        template = "sessions/room_candidate.html"
+    elif session.mode == Mode.SELF:
+        template = "sessions/room_self.html"
+    else:
+        context["scorecard_form"] = ScorecardForm()
+        template = "sessions/room_interviewer.html"
+    if role == "panelist" and session.status == Status.FINISHED:
+        context["scorecard_form"] = ScorecardForm()
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_safe
+@never_cache
+def poll(request, pk):
+    """Nothing new: 204 in at most two queries (the user, then this one). Something new: a refresh
+    (the room moved on) or the live answer fragment (the candidate typed)."""
+    row = (
+        InterviewSession.objects.filter(pk=pk)
+        .filter(Q(candidate=request.user) | Q(reviewers__user=request.user))
+        .values_list("version", "answer_version")
+        .first()
+    )
+    if row is None:
+        raise Http404("No such session.")
+    version, answer_version = row
+    if request.GET.get("v", "") != str(version):
+        return HttpResponseClientRefresh()
+    if "a" in request.GET and request.GET["a"] != str(answer_version):
+        session = presenters.load(pk)
+        role = session.role_of(request.user)
+        if role not in ("lead", "panelist"):
+            return HttpResponse(status=204)
+        answer = session.answers.all()[session.current_position - 1]
+        return render(
+            request,
+            "sessions/_live_answer.html",
+            {"session": session, "text": answer.text, "answer_version": answer_version},
+        )
+    return HttpResponse(status=204)
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+def _write(request, pk, action):
+    """Run a service for this session, answering refusals the same way everywhere."""
+    session = _session(request, pk)
+    try:
+        return session, action(session)
+    except services.Conflict as error:
+        return session, _refused(request, session, error)
+    except ValidationError as error:
+        return session, _refused(request, session, error)
+
+
+@login_required
+@require_POST
+def answer_text(request, pk, position):
+    session, result = _write(
+        request,
+        pk,
+        lambda s: services.answer_save_text(
+            session=s, position=position, by=request.user, text=request.POST.get("text", "")
+        ),
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    if request.htmx:
+        return HttpResponse('<span class="save-state saved">Saved</span>')
+    return redirect("sessions:room", pk=pk)
+
+
+@login_required
+@require_POST
+def answer_submit(request, pk, position):
+    def act(session):
+        if "text" in request.POST:
+            services.answer_save_text(session=session, position=position, by=request.user, text=request.POST["text"])
+        return services.answer_submit(session=session, position=position, by=request.user)
+
+    session, result = _write(request, pk, act)
+    if isinstance(result, HttpResponse):
+        return result
+    return _after_change(request, session, "Answer submitted. Now mark what it covered.")
+
+
+@login_required
+@require_POST
+def mark(request, pk, position, keypoint_id):
+    session, result = _write(
+        request,
+        pk,
+        lambda s: services.mark_set(
+            session=s, position=position, keypoint_id=keypoint_id, by=request.user, value=request.POST.get("mark", "")
+        ),
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    if request.htmx:
+        return render(request, "sessions/_score.html", {"score": result.score, "position": position})
+    return redirect("sessions:room", pk=pk)
+
+
+@login_required
+@require_POST
+def notes(request, pk, position):
+    session, result = _write(
+        request,
+        pk,
+        lambda s: services.notes_save(
+            session=s,
+            position=position,
+            by=request.user,
+            notes=request.POST.get("notes", ""),
+            version=request.POST.get("version", "0") or "0",
+        ),
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    if request.htmx:
+        return render(request, "sessions/_notes_state.html", {"review": result, "position": position})
+    return redirect("sessions:room", pk=pk)
+
+
+@login_required
+@require_POST
+def rating(request, pk, position):
+    session, result = _write(
+        request,
+        pk,
+        lambda s: services.rating_set(session=s, position=position, by=request.user, rating=request.POST.get("rating")),
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    if request.htmx:
+        return HttpResponse(f'<span class="save-state saved">Rated {result.rating} of 4</span>')
+    return redirect("sessions:room", pk=pk)
+
+
+@login_required
+@require_POST
+def advance(request, pk):
+    session, result = _write(request, pk, lambda s: services.advance(session=s, by=request.user))
+    if isinstance(result, HttpResponse):
+        return result
+    return _after_change(request, session)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finish(request, pk):
+    session = _session(request, pk)
+    if session.role_of(request.user) != "lead":
+        raise PermissionDenied("Only the interviewer leading the session can end it.")
+    if session.mode == Mode.SELF:
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        _, result = _write(request, pk, lambda s: services.finish(session=s, by=request.user))
+        if isinstance(result, HttpResponse):
+            return result
+        return _after_change(request, session, "Session finished. Here is your summary.")
+    positions = [(str(a.position), f"{a.position}. {a.prompt}") for a in session.answers.all()]
+    if session.mode == Mode.STRUCTURED:
+        form = ScorecardForm(request.POST or None)
+    else:
+        form = FinishForm(request.POST or None, positions=positions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.finish(
+                session=session,
+                by=request.user,
+                feedback=data.get("feedback", ""),
+                shared_positions=data.get("shared_positions", ()),
+                recommendation=data.get("recommendation", ""),
+                summary=data.get("summary", ""),
+            )
+        except services.Conflict as error:
+            return _refused(request, session, error)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return _after_change(request, session, "Interview finished.")
+    return render(request, "sessions/finish.html", {"session": session, "form": form})
+
+
+@login_required
+@require_POST
+def scorecard(request, pk):
+    form = ScorecardForm(request.POST)
+    if not form.is_valid():
+        session = _session(request, pk)
+        messages.error(request, "Choose a recommendation before submitting your scorecard.")
+        return redirect("sessions:room", pk=session.pk)
+    session, result = _write(
+        request,
+        pk,
+        lambda s: services.scorecard_submit(
+            session=s,
+            by=request.user,
+            recommendation=form.cleaned_data["recommendation"],
+            summary=form.cleaned_data["summary"],
+        ),
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    return _after_change(request, session, "Scorecard submitted.")
+
+
+@login_required
+@require_POST
+def swap(request, pk):
+    session, result = _write(request, pk, lambda s: services.swap_roles(session=s, by=request.user))
+    if isinstance(result, HttpResponse):
+        return result
+    messages.success(request, "Roles swapped: a new session has started.")
+    return redirect("sessions:room", pk=result.pk)
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def session_list(request):
+    sessions = (
+        InterviewSession.objects.for_user(request.user)
+        .select_related("interviewer", "candidate", "team")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    return render(request, "sessions/list.html", {"sessions": sessions})
+
+
+@login_required
+@require_safe
+def compare(request, set_pk):
+    """A team set's structured interviews: candidates x questions, with scores and recommendations."""
+    from teams.models import Membership
+
+    qset = get_object_or_404(QuestionSet.objects.for_user(request.user).select_related("team"), pk=set_pk)
+    if (
+        not qset.team_id
+        or not Membership.objects.filter(team_id=qset.team_id, user=request.user, role=Membership.Role.MANAGER).exists()
+    ):
+        raise Http404("No such comparison.")
+    sessions = list(
+        InterviewSession.objects.filter(mode=Mode.STRUCTURED, question_set=qset, team_id=qset.team_id)
+        .select_related("candidate")
+        .prefetch_related("answers__reviews", "reviewers__user")
+        .order_by("scheduled_at", "pk")
+    )
+    columns = max((s.question_count for s in sessions), default=0)
+    rows = []
+    for s in sessions:
+        cells = []
+        for answer in sorted(s.answers.all(), key=lambda a: a.position):
+            scores = [r.score for r in answer.reviews.all()]
+            ratings = [r.rating for r in answer.reviews.all() if r.rating]
+            cells.append(
+                {
+                    "score": round(sum(scores) / len(scores), 1) if scores else None,
+                    "rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
+                }
+            )
+        scored = [c["score"] for c in cells if c["score"] is not None]
+        rows.append(
+            {
+                "session": s,
+                "candidate": s.candidate.username if s.candidate else s.candidate_email,
+                "cells": cells,
+                "mean": round(sum(scored) / len(scored), 1) if scored else None,
+                "recommendations": [
+                    (r.user.username, r.get_recommendation_display()) for r in s.reviewers.all() if r.recommendation
+                ],
+            }
+        )
+    return render(request, "sessions/compare.html", {"set": qset, "rows": rows, "columns": range(1, columns + 1)})
