@@ -37,8 +37,7 @@ def _dashboard(user):
                 candidate__isnull=True,
                 candidate_email__iexact=user.email,
                 invite_expires_at__gt=now,
-            )
-            .exclude(status=Status.FINISHED)[:10]
+            ).exclude(status=Status.FINISHED)[:10]
         )
         if user.email
         else [],

@@ -120,7 +120,7 @@ def present_session(session, user) -> dict:
     """Everything the user may see of the session (call with a session from ``load``)."""
     role = role_of(session, user)
     answers = list(session.answers.all())
-    if role == "candidate" and session.status != Status.FINISHED:
+    if role == "candidate":  # never the questions that were not asked
         answers = [a for a in answers if a.position <= session.current_position]
     data = {
         "id": session.pk,

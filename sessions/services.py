@@ -162,7 +162,7 @@ def session_create(
     Reviewer.objects.create(session=session, user=by, is_lead=True)
     if mode == Mode.STRUCTURED:
         members = {m.user_id: m.user for m in Membership.objects.filter(team=team).select_related("user")}
-        for user in panel:
+        for user in {u.pk: u for u in panel}.values():
             if user.pk == by.pk:
                 continue
             if user.pk not in members:
@@ -475,12 +475,7 @@ def swap_roles(*, session, by) -> InterviewSession:
         invite_used_at=now,
     )
     Reviewer.objects.create(session=mirror, user=session.candidate, is_lead=True)
-    originals = session.answers.order_by("position").select_related("question")
-    mirror._questions = [a.question for a in originals if a.question_id]
-    if len(mirror._questions) == session.question_count:
-        _snapshot(mirror, mirror._questions)
-    else:  # a question was deleted since: ask the snapshot as it was
-        _copy_answers(session, mirror)
+    _copy_answers(session, mirror)  # the questions as they were asked, not as edited since
     _show(mirror, 1)
     session.mirror = mirror
     session.version += 1
