@@ -3,7 +3,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-RUN useradd --create-home --uid 1000 app
+RUN useradd --create-home --uid 1000 app \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY pyproject.toml README.md ./
 COPY interviewprep ./interviewprep
@@ -11,6 +14,7 @@ COPY accounts ./accounts
 COPY teams ./teams
 COPY questions ./questions
 COPY sessions ./sessions
+COPY reports ./reports
 RUN pip install .
 COPY . .
 

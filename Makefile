@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint setup clean screenshot
+.PHONY: run test install lint setup clean screenshot bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,10 @@ clean:
 # The README's screenshot, taken by the browser test.
 screenshot: install
 	SCREENSHOT_DIR=docs $(PY) -m pytest tests/browser/test_browse.py -k filter_open -q
+
+# Report build time and memory (2,000 sessions, 500 candidates) and page latency under
+# concurrent load on 127.0.0.1. Prints figures; asserts nothing.
+bench: install
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py bench_reports
+	$(PY) manage.py bench_pages

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_token
 from questions import api as questions_api
+from reports import api as reports_api
 from sessions import api as sessions_api
 from teams import api as teams_api
 
@@ -16,6 +17,7 @@ router.register("tags", questions_api.TagViewSet, basename="tag")
 router.register("question-sets", questions_api.QuestionSetViewSet, basename="question-set")
 router.register("teams", teams_api.TeamViewSet, basename="team")
 router.register("sessions", sessions_api.SessionViewSet, basename="session")
+router.register("reports", reports_api.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("", include("questions.urls")),
     path("teams/", include("teams.urls")),
     path("sessions/", include("sessions.urls")),
+    path("reports/", include("reports.urls")),
     path("api/auth/token/", obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

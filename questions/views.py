@@ -108,7 +108,12 @@ def set_detail(request, pk):
         .select_related("question")
         .prefetch_related("question__tags")
     )
-    context = {"set": qset, "items": items, "can_change": services.can_change(request.user, qset)}
+    context = {
+        "set": qset,
+        "items": items,
+        "can_change": services.can_change(request.user, qset),
+        "manages_team": services.is_team_manager(request.user, qset.team_id),
+    }
     return render(request, "questions/set_detail.html", context)
 
 

@@ -146,6 +146,8 @@ def room(request, pk):
         if session.mode != Mode.STRUCTURED or role != "candidate":
             context["summary"] = services.summary(session) if role != "candidate" or session.mode == Mode.PEER else None
         template = "sessions/results.html"
+    elif role == "manager":  # a manager of the team reads the scorecards; the panel marks
+        template = "sessions/results.html"
     elif role == "candidate":
         template = "sessions/room_candidate.html"
     elif session.mode == Mode.SELF:

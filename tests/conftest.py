@@ -74,3 +74,12 @@ def team_question(owner, team):
 def login(client, user):
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+def reset_broker_pools(app):
+    """Forget Celery's pooled broker connections, so the next message uses the current broker_url."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None

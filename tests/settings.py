@@ -13,3 +13,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 STATIC_ROOT = tempfile.mkdtemp(prefix="interviewprep-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests send their Celery messages to a queue of their own, which the worker tests purge.
+CELERY_TASK_DEFAULT_QUEUE = "interviewprep-tests"

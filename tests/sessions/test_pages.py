@@ -385,3 +385,14 @@ def test_no_stray_secret_markers_in_templates():
     templates = Path(__file__).resolve().parents[2] / "templates"
     for path in templates.rglob("*.html"):
         assert not re.search(r"SECRET", path.read_text()), path
+
+
+def test_editing_a_question_later_does_not_rewrite_the_session(client, owner, qset):
+    session = services.session_create(by=owner, mode=Mode.SELF, question_set=qset)
+    question = session.answers.get(position=1).question
+    question.prompt = "Rewritten prompt?"
+    question.save()
+    question.keypoints.filter(position=1).update(text="Rewritten keypoint")
+    answer = session.answers.get(position=1)
+    assert answer.prompt == "First prompt about subnets?"
+    assert answer.keypoints.get(position=1).text == "KP-SECRET-1-A"

@@ -1,0 +1,73 @@
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from questions.models import QuestionSet
+
+from . import services
+from .models import Kind, Period, Report, ReportStatus
+from .views import DOWNLOADS, report_file
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    period = serializers.ChoiceField(choices=Period.choices, required=False, default=Period.DAYS_30)
+    question_set = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        if attrs["kind"] == Kind.QUESTION_SET:
+            pk = attrs.get("question_set")
+            qset = QuestionSet.objects.for_user(self.context["request"].user).filter(pk=pk).first() if pk else None
+            if qset is None:
+                raise ValidationError({"question_set": ["Give the id of a team question set you can see."]})
+            attrs["question_set"] = qset
+        else:
+            attrs.pop("question_set", None)
+        return attrs
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    data = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = ["id", "kind", "period", "question_set", "status", "created_at", "finished_at", "data"]
+
+    def get_data(self, report) -> dict | None:
+        return report.data if report.status == ReportStatus.READY else None
+
+
+class ReportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        return Report.objects.for_user(self.request.user)
+
+    @extend_schema(request=ReportRequestSerializer, responses={201: ReportSerializer})
+    def create(self, request, *args, **kwargs):
+        params = ReportRequestSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        report = services.report_request(user=request.user, **params.validated_data)
+        return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(DOWNLOADS))],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        report = self.get_object()
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in DOWNLOADS:
+            raise ValidationError({"format": ["Choose csv or pdf."]})
+        if report.status != ReportStatus.READY:
+            return Response({"detail": "The report is not ready yet."}, status=status.HTTP_409_CONFLICT)
+        content, filename = report_file(report, fmt)
+        response = HttpResponse(content, content_type=DOWNLOADS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -1,0 +1,113 @@
+"""Asking for reports: the request row is written in the caller's transaction and the build is
+enqueued only after commit. A broker that is down is "try later", never an error or a hang:
+the periodic sweep enqueues what is still queued, with backoff."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from questions.models import QuestionSet
+from teams.models import Membership
+
+from .models import Kind, Period, Report, ReportPreference, ReportStatus
+
+log = logging.getLogger(__name__)
+
+MAX_BUILD_ATTEMPTS = 3
+SWEEP_BACKOFF_SECONDS = [15, 30, 60, 120, 300, 600]
+
+
+def _backoff(attempt: int) -> timedelta:
+    return timedelta(seconds=SWEEP_BACKOFF_SECONDS[min(attempt, len(SWEEP_BACKOFF_SECONDS) - 1)])
+
+
+@transaction.atomic
+def report_request(
+    *, user, kind, period=Period.DAYS_30, question_set: QuestionSet | None = None, weekly=False
+) -> Report:
+    if kind not in Kind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(Kind.values)}."})
+    if kind == Kind.PROGRESS:
+        if period not in Period.values:
+            raise ValidationError({"period": f"Choose one of: {', '.join(Period.values)}."})
+        question_set = None
+    else:
+        if question_set is None:
+            raise ValidationError({"question_set": "Choose the question set to report on."})
+        if (
+            not question_set.team_id
+            or not Membership.objects.filter(
+                team_id=question_set.team_id, user=user, role=Membership.Role.MANAGER
+            ).exists()
+        ):
+            raise PermissionDenied("Only managers of the set's team can ask for its hiring report.")
+        period = Period.ALL
+    report = Report.objects.create(
+        kind=kind, user=user, period=period, question_set=question_set, weekly=weekly, next_enqueue_at=timezone.now()
+    )
+    transaction.on_commit(lambda: enqueue(report.pk))
+    return report
+
+
+@transaction.atomic
+def report_retry(*, report, by) -> Report:
+    if report.user_id != by.pk:
+        raise PermissionDenied("Only the person who asked for this report can retry it.")
+    updated = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+        status=ReportStatus.QUEUED, attempts=0, enqueue_attempts=0, error="", next_enqueue_at=timezone.now()
+    )
+    if updated:
+        transaction.on_commit(lambda: enqueue(report.pk))
+    report.refresh_from_db()
+    return report
+
+
+def enqueue(report_id: int) -> bool:
+    """Send the build message; on a broker error, leave the report queued for the sweep."""
+    from .tasks import build_report
+
+    Report.objects.filter(pk=report_id).update(
+        enqueue_attempts=F("enqueue_attempts") + 1, next_enqueue_at=timezone.now() + _backoff(0)
+    )
+    try:
+        build_report.apply_async(args=[report_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - kombu/redis raise many kinds; all mean "broker unavailable"
+        attempts = Report.objects.filter(pk=report_id).values_list("enqueue_attempts", flat=True).first() or 1
+        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+            next_enqueue_at=timezone.now() + _backoff(attempts)
+        )
+        log.warning("Report %s not enqueued (%s); the sweep will try again.", report_id, exc)
+        return False
+    return True
+
+
+def sweep(*, now=None, stale_after=None) -> int:
+    """Enqueue reports still queued past their next try, and recover builds a dead worker left running."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    stale_after = stale_after or timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+    Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - stale_after).update(
+        status=ReportStatus.QUEUED, task_id="", next_enqueue_at=now
+    )
+    due = list(
+        Report.objects.filter(status=ReportStatus.QUEUED, next_enqueue_at__lte=now).values_list("pk", flat=True)[:500]
+    )
+    for report_id in due:
+        enqueue(report_id)
+    return len(due)
+
+
+def weekly_email_enabled(user) -> bool:
+    pref = ReportPreference.objects.filter(user=user).first()
+    return pref is None or pref.weekly_email
+
+
+def set_weekly_email(*, user, enabled: bool) -> None:
+    ReportPreference.objects.update_or_create(user=user, defaults={"weekly_email": enabled})

@@ -1,0 +1,109 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
+
+from questions.models import QuestionSet
+
+from . import queries, services
+from . import render as rendering
+from .forms import PreferenceForm, ProgressRequestForm
+from .models import Kind, Report, ReportStatus
+
+DOWNLOADS = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mine(request):
+    """My progress: ask for a report, see the ones asked for."""
+    form = ProgressRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = services.report_request(user=request.user, kind=Kind.PROGRESS, period=form.cleaned_data["period"])
+        messages.success(request, "Report requested. It is built in the background; this page updates by itself.")
+        return redirect(report)
+    reports = Report.objects.for_user(request.user).select_related("question_set")[:20]
+    preference = PreferenceForm(initial={"weekly_email": services.weekly_email_enabled(request.user)})
+    return render(request, "reports/mine.html", {"form": form, "reports": reports, "preference": preference})
+
+
+@login_required
+@require_POST
+def preferences(request):
+    form = PreferenceForm(request.POST)
+    form.is_valid()
+    services.set_weekly_email(user=request.user, enabled=form.cleaned_data.get("weekly_email", False))
+    messages.success(
+        request,
+        "Weekly e-mails are on." if form.cleaned_data.get("weekly_email") else "Weekly e-mails are off.",
+    )
+    return redirect("reports:mine")
+
+
+@login_required
+@require_POST
+def request_for_set(request, set_pk):
+    qset = get_object_or_404(QuestionSet.objects.for_user(request.user), pk=set_pk)
+    try:
+        report = services.report_request(user=request.user, kind=Kind.QUESTION_SET, question_set=qset)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(qset)
+    messages.success(request, "Hiring report requested. This page updates by itself.")
+    return redirect(report)
+
+
+@login_required
+@require_safe
+@never_cache
+def detail(request, pk):
+    report = get_object_or_404(Report.objects.for_user(request.user).select_related("question_set__team"), pk=pk)
+    if request.htmx and request.GET.get("since"):
+        # The status poll: nothing changed is an empty 204; a change reloads the page.
+        if report.status == request.GET["since"]:
+            return HttpResponse(status=204)
+        return HttpResponseClientRefresh()
+    response = render(request, "reports/detail.html", {"report": report, "data": report.data or {}})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_safe
+def download(request, pk):
+    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in DOWNLOADS:
+        return HttpResponse("Choose format=csv or format=pdf.", status=400, content_type="text/plain")
+    if report.status != ReportStatus.READY:
+        return HttpResponse("The report is not ready yet.", status=409, content_type="text/plain")
+    content, filename = report_file(report, fmt)
+    response = HttpResponse(content, content_type=DOWNLOADS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def report_file(report, fmt):
+    stem = f"{report.kind.replace('_', '-')}-report-{report.pk}"
+    if fmt == "pdf":
+        return rendering.pdf_bytes(report.data), f"{stem}.pdf"
+    if report.kind == Kind.PROGRESS:
+        rows = queries.progress_answer_rows(report.user, report.period)
+        return rendering.csv_bytes(rows), f"{stem}.csv"
+    return rendering.question_set_csv_bytes(report.data), f"{stem}.csv"
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk)
+    if report.status != ReportStatus.FAILED:
+        raise Http404("Only a failed report can be tried again.")
+    services.report_retry(report=report, by=request.user)
+    messages.success(request, "Trying again.")
+    return redirect(report)

@@ -1,0 +1,195 @@
+"""A real Celery worker builds reports from Redis: the path production takes.
+
+These tests need PostgreSQL (the worker, another process, reads the test database) and
+Redis; CI has both. The broker-outage test runs a Redis server of its own on another
+loopback port, so the shared one stays up.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from reports import services
+from reports.models import Report, ReportStatus
+
+from ..conftest import login, reset_broker_pools
+from .test_tasks import practised  # noqa: F401 - fixture
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def needs_services():
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker tests need PostgreSQL (set DATABASE_URL); the worker reads the test database")
+    if not settings.REDIS_URL or not shutil.which("redis-server"):
+        pytest.skip("the worker tests need Redis (set REDIS_URL) and redis-server")
+
+
+def _worker(broker_url):
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": broker_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "interviewprep",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--queues",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _stop(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+    return process.stdout.read() if process.stdout else ""
+
+
+def _wait_for(report_id, status, seconds=40):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        report = Report.objects.get(pk=report_id)
+        if report.status == status:
+            return report
+        time.sleep(0.25)
+    return Report.objects.get(pk=report_id)
+
+
+def _use_broker(url):
+    from interviewprep.celery import app
+
+    app.conf.broker_url = url
+    app.conf.task_always_eager = False
+    reset_broker_pools(app)
+
+
+@pytest.fixture
+def broker():
+    """Point this process's Celery app at a broker for the test, and back afterwards."""
+    from interviewprep.celery import app
+
+    old = app.conf.broker_url, app.conf.task_always_eager
+    yield _use_broker
+    app.conf.broker_url, app.conf.task_always_eager = old
+    reset_broker_pools(app)
+
+
+def test_a_report_goes_from_queued_to_ready_through_a_real_worker(needs_services, client, owner, practised, broker):  # noqa: F811
+    broker(settings.REDIS_URL)
+    from interviewprep.celery import app
+
+    app.control.purge()
+    worker = _worker(settings.REDIS_URL)
+    try:
+        login(client, owner)
+        response = client.post("/api/reports/", {"kind": "progress", "period": "30d"}, content_type="application/json")
+        assert response.status_code == 201 and response.json()["status"] == "queued"
+        report = _wait_for(response.json()["id"], ReportStatus.READY)
+        assert report.status == ReportStatus.READY, _stop(worker)
+        body = client.get(f"/api/reports/{report.pk}/").json()
+        assert body["status"] == "ready" and body["data"]["totals"]["sessions"] == 1
+    finally:
+        log = _stop(worker)
+    assert "succeeded" in log
+
+
+def test_a_report_asked_for_while_the_broker_is_down_completes_when_it_is_back(
+    needs_services, client, owner, practised, broker, tmp_path  # noqa: F811
+):
+    port = _free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    redis_cmd = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(tmp_path),
+    ]
+    redis = subprocess.Popen(redis_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_port(port)
+    broker(url)
+    worker = _worker(url)
+    try:
+        redis.terminate()
+        redis.wait(timeout=10)
+        login(client, owner)
+        started = time.monotonic()
+        response = client.post("/reports/", {"period": "30d"})
+        assert time.monotonic() - started < 15  # the request does not hang on the broker
+        assert response.status_code == 302
+        report = Report.objects.get(user=owner)
+        assert report.status == ReportStatus.QUEUED
+        page = client.get(report.get_absolute_url()).content.decode()
+        assert "Waiting for a worker" in page
+
+        redis = subprocess.Popen(redis_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_port(port)
+        # The periodic sweep (beat runs it every 30 s) enqueues what is still queued.
+        Report.objects.filter(pk=report.pk).update(next_enqueue_at=None)
+        Report.objects.filter(pk=report.pk).update(next_enqueue_at=report.created_at)
+        assert services.sweep() == 1
+        report = _wait_for(report.pk, ReportStatus.READY, seconds=60)
+        assert report.status == ReportStatus.READY, _stop(worker)
+    finally:
+        _stop(worker)
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def _wait_port(port, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
