@@ -70,14 +70,22 @@ def test_candidate_and_manager_get_their_reports(live_server, browser, worker, a
 
     manager = UserFactory(username="mona")
     panel = UserFactory(username="pete")
-    team_set = QuestionSetFactory(title="Platform loop", owner=manager, visibility=Visibility.TEAM,
-                                  team=MembershipFactory(user=manager, role=Membership.Role.MANAGER).team,
-                                  questions=[QuestionFactory(), QuestionFactory()])
+    team_set = QuestionSetFactory(
+        title="Platform loop",
+        owner=manager,
+        visibility=Visibility.TEAM,
+        team=MembershipFactory(user=manager, role=Membership.Role.MANAGER).team,
+        questions=[QuestionFactory(), QuestionFactory()],
+    )
     MembershipFactory(team=team_set.team, user=panel)
     for n in range(2):
         session = session_services.session_create(
-            by=manager, mode=Mode.STRUCTURED, question_set=team_set, team=team_set.team,
-            candidate_email=f"c{n}@example.com", panel=[panel],
+            by=manager,
+            mode=Mode.STRUCTURED,
+            question_set=team_set,
+            team=team_set.team,
+            candidate_email=f"c{n}@example.com",
+            panel=[panel],
         )
         session_services.session_join(token=session.invite_token, user=UserFactory(username=f"cand{n}"))
         session.refresh_from_db()

@@ -137,7 +137,12 @@ def test_a_report_goes_from_queued_to_ready_through_a_real_worker(needs_services
 
 
 def test_a_report_asked_for_while_the_broker_is_down_completes_when_it_is_back(
-    needs_services, client, owner, practised, broker, tmp_path  # noqa: F811
+    needs_services,
+    client,
+    owner,
+    practised,
+    broker,
+    tmp_path,  # noqa: F811
 ):
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
