@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 from django.core.cache import cache
@@ -83,3 +84,15 @@ def reset_broker_pools(app):
     pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def needs_services():
+    """The worker tests need PostgreSQL (the worker, another process, reads the test database) and Redis."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker tests need PostgreSQL (set DATABASE_URL); the worker reads the test database")
+    if not settings.REDIS_URL or not shutil.which("redis-server"):
+        pytest.skip("the worker tests need Redis (set REDIS_URL) and redis-server")

@@ -13,7 +13,7 @@ from sessions.models import Mode
 from teams.models import Membership
 
 from ..factories import PASSWORD, MembershipFactory, QuestionFactory, QuestionSetFactory, UserFactory
-from ..reports.test_worker import _stop, _worker, needs_services  # noqa: F401 - fixture
+from ..reports.test_worker import _stop, _worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +39,7 @@ def _finish_self_session(user, qset):
 
 
 @pytest.fixture
-def worker(needs_services):  # noqa: F811
+def worker(needs_services):
     from interviewprep.celery import app
 
     app.control.purge()

@@ -6,7 +6,6 @@ loopback port, so the shared one stays up.
 """
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +21,6 @@ from reports import services
 from reports.models import Report, ReportStatus
 
 from ..conftest import login, reset_broker_pools
-from .test_tasks import practised  # noqa: F401 - fixture
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,14 +30,6 @@ def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def needs_services():
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker tests need PostgreSQL (set DATABASE_URL); the worker reads the test database")
-    if not settings.REDIS_URL or not shutil.which("redis-server"):
-        pytest.skip("the worker tests need Redis (set REDIS_URL) and redis-server")
 
 
 def _worker(broker_url):
@@ -117,7 +107,7 @@ def broker():
     reset_broker_pools(app)
 
 
-def test_a_report_goes_from_queued_to_ready_through_a_real_worker(needs_services, client, owner, practised, broker):  # noqa: F811
+def test_a_report_goes_from_queued_to_ready_through_a_real_worker(needs_services, client, owner, practised, broker):
     broker(settings.REDIS_URL)
     from interviewprep.celery import app
 
@@ -142,7 +132,7 @@ def test_a_report_asked_for_while_the_broker_is_down_completes_when_it_is_back(
     owner,
     practised,
     broker,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
