@@ -31,7 +31,6 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -324,7 +323,7 @@ def progress_answer_rows(
     """One dict per answer a progress report counts, oldest first, for the CSV download.
 
     Streams: the answers come from one cursor, ``chunk_size`` at a time, and each chunk's keypoints
-    (with the lead's mark) from one more query; plain rows, no model instances. A null score is
+    and marks from one more query; plain rows, no model instances. A null score is
     given as 0, like in the report; an unmarked keypoint has mark "".
     """
     start, end = period_range(period, now or timezone.now())
@@ -336,6 +335,7 @@ def progress_answer_rows(
             "session_id",
             "session__finished_at",
             "session__mode",
+            "session__interviewer_id",
             "position",
             "prompt",
             "difficulty",
@@ -343,19 +343,22 @@ def progress_answer_rows(
             "score",
         )
     )
-    lead_mark = Mark.objects.filter(
-        keypoint_id=OuterRef("pk"), user_id=OuterRef("answer__session__interviewer_id")
-    ).values("value")[:1]
     for chunk in _batched(answers.iterator(chunk_size=chunk_size), chunk_size):
-        keypoints = {}
+        # Each keypoint with every mark it has (a LEFT JOIN on the mark's index; a lookup per
+        # keypoint is slower), the lead's picked out here: the session's interviewer.
+        lead = {answer["pk"]: answer["session__interviewer_id"] for answer in chunk}
+        keypoints, seen = {}, {}
         rows = (
-            AnswerKeypoint.objects.filter(answer_id__in=[answer["pk"] for answer in chunk])
-            .annotate(mark=Subquery(lead_mark))
-            .order_by("answer_id", "position")
-            .values_list("answer_id", "text", "weight", "mark")
+            AnswerKeypoint.objects.filter(answer_id__in=lead)
+            .order_by("answer_id", "position", "pk")
+            .values_list("pk", "answer_id", "text", "weight", "marks__user_id", "marks__value")
         )
-        for answer_id, text, weight, mark in rows:
-            keypoints.setdefault(answer_id, []).append({"text": text, "weight": weight, "mark": mark or ""})
+        for pk, answer_id, text, weight, marker, mark in rows:
+            if pk not in seen:
+                seen[pk] = {"text": text, "weight": weight, "mark": ""}
+                keypoints.setdefault(answer_id, []).append(seen[pk])
+            if marker is not None and marker == lead[answer_id]:
+                seen[pk]["mark"] = mark
         for answer in chunk:
             yield {
                 "session_id": answer["session_id"],
