@@ -1,9 +1,12 @@
-"""Read-only aggregations behind the progress and hiring reports (shapes: the Report.data JSON).
+"""The shapes these functions return are documented in docs/reports.md.
 
-Every section is computed by the database: one query per section (two for the hiring report's
-agreement), so the number of queries does not depend on how many sessions or answers there are,
-and no section loads answers into memory. Python only reshapes the aggregated rows, whose number
-is bounded by the output (questions, tags, candidates x questions), never by the answers.
+Read-only aggregations behind the progress and hiring reports: the JSON kept in Report.data.
+
+Every section is computed by the database, one query per section (the hiring report's candidates
+take three, its agreement two), so the number of queries does not depend on how many sessions or
+answers there are: 7 for a progress report, 8 for a hiring report (9 when the set's team is not
+loaded yet). No report loads answers into memory; Python only reshapes aggregated rows, whose
+number is bounded by the output (questions, tags, candidates x questions). The CSV rows stream.
 
 Scores: an answer's score in a progress report is ``Answer.score`` (the lead's), null counting as
 0; in a hiring report it is each reviewer's ``AnswerReview.score``. Numbers are rounded to one
@@ -11,8 +14,8 @@ decimal, shares (0 to 1) to two.
 
 The lead of a session is its ``interviewer``: ``sessions.services`` makes exactly that user the
 lead ``Reviewer`` (in a peer session's mirror too), and ``Answer.score`` is their score. Matching
-a mark's user to that column of the same row lets the database join rather than run a subquery
-per keypoint.
+a mark's user to that column of the same row lets the database join instead of running a
+subquery per keypoint.
 """
 
 from __future__ import annotations
@@ -107,7 +110,9 @@ def _progress_filter(user, start, end, prefix="") -> Q:
 
 
 def progress_report(user, period: str, *, now: datetime | None = None, previous=None) -> dict:
-    """A candidate's own progress over a period ("30d", "90d", "all"); see /tmp/report_shape.md.
+    """A candidate's own progress over a period ("30d", "90d", "all"), as of ``now``.
+
+    Counts the user's finished self-assessments and peer interviews finished within the period.
 
     ``previous`` is the user's previous READY progress report of the same period (or None); the
     caller finds it, so that it can leave out the report being built.

@@ -4,19 +4,23 @@ Every expected number below is worked out by hand in the comments next to the da
 in what is counted (a mode, a period bound, whose mark counts, null scores) shows up as a diff.
 """
 
+import json
 import math
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from questions.models import Difficulty, QuestionSet, Visibility
+from questions.models import Difficulty, QuestionSet, Tag, Visibility
 from reports import queries
 from reports.models import Kind, Period, Report, ReportStatus
-from sessions.models import Mode, Status
-from teams.models import Membership
+from sessions.models import InterviewSession, Mode, Status
+from teams.models import Membership, Team
 
 from ..factories import MembershipFactory, QuestionFactory, QuestionSetFactory, TagFactory, TeamFactory, UserFactory
 from .factories import Asked, Taken, build
@@ -319,8 +323,6 @@ def test_progress_with_nothing_practised(db):
 
 
 def test_progress_report_is_plain_json(practice):
-    import json
-
     data = queries.progress_report(practice.alice, "all", now=NOW)
 
     assert json.loads(json.dumps(data)) == data
@@ -670,3 +672,30 @@ def test_question_set_query_count_does_not_grow_with_candidates(db):
     assert (len(two["candidates"]), len(ten["candidates"])) == (2, 10)
     assert ten["agreement"]["pairs"] == 30
     assert len(with_two) == len(with_ten) == QUESTION_SET_QUERIES
+
+
+# --- the benchmark command ----------------------------------------------------------------------------
+
+
+def test_bench_reports_prints_one_line_per_report_and_keeps_nothing(db):
+    out = StringIO()
+    call_command("bench_reports", sessions=4, answers_per_session=3, candidates=2, questions=6, stdout=out)
+
+    lines = out.getvalue().splitlines()
+    for label in ("progress report (all)", "question_set report", "progress CSV rows (all)"):
+        [line] = [line for line in lines if line.startswith(f"{label}: ")]
+        assert " s, peak " in line and " queries (target < 2 s, < 200 MB)" in line
+    assert "rolled back: nothing was kept" in lines
+    assert not User.objects.filter(username__startswith="bench-reports-").exists()
+
+
+def test_bench_reports_cleanup_removes_what_a_kept_run_left(db):
+    call_command(
+        "bench_reports", sessions=2, answers_per_session=2, candidates=2, questions=4, keep=True, stdout=StringIO()
+    )
+    assert InterviewSession.objects.count() == 4
+
+    call_command("bench_reports", cleanup=True, stdout=StringIO())
+
+    assert not User.objects.filter(username__startswith="bench-reports-").exists()
+    assert (InterviewSession.objects.count(), Team.objects.count(), Tag.objects.count()) == (0, 0, 0)
