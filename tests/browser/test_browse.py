@@ -81,3 +81,39 @@ def test_works_without_javascript(live_server, browser, bank):
     page.get_by_role("link", name="Reveal rubric").click()
     expect(page.get_by_role("heading", name="Rubric")).to_be_visible()
     context.close()
+
+
+def test_logged_in_pages_fit_a_phone_screen(live_server, browser, bank):
+    from questions.models import QuestionSet
+    from reports.models import Report
+    from sessions import services as session_services
+    from sessions.models import Mode
+
+    from ..factories import PASSWORD, UserFactory
+
+    user = UserFactory(username="phoebe")
+    qset = QuestionSet.objects.get(bank_key="aws-basics")
+    session = session_services.session_create(by=user, mode=Mode.SELF, question_set=qset)
+    peer = session_services.session_create(by=user, mode=Mode.PEER, question_set=qset)
+    report = Report.objects.create(kind="progress", user=user, period="30d")
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("phoebe")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    for path in (
+        "/",
+        f"/sessions/{session.pk}/",
+        f"/sessions/{peer.pk}/",
+        "/sessions/new/?mode=structured",
+        "/questions/new/",
+        f"/sets/{qset.pk}/",
+        "/reports/",
+        f"/reports/{report.pk}/",
+        "/teams/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+    context.close()
