@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.models import User
 
-from questions.models import Difficulty, QuestionSet, Tag
+from questions.models import Difficulty, Question, QuestionSet, Tag
 
 from .models import Recommendation
 
@@ -30,7 +30,19 @@ class SelfStartForm(forms.Form):
 
 
 class PeerStartForm(forms.Form):
-    question_set = forms.ModelChoiceField(label="Question set", queryset=QuestionSet.objects.none())
+    question_set = forms.ModelChoiceField(
+        label="Question set",
+        required=False,
+        queryset=QuestionSet.objects.none(),
+        empty_label="— or pick questions below —",
+    )
+    questions = forms.ModelMultipleChoiceField(
+        label="Or pick questions (in bank order)",
+        required=False,
+        queryset=Question.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Hold Ctrl (or Cmd) to pick several.",
+    )
     meeting_url = forms.URLField(
         assume_scheme="https",
         label="Meeting link (optional)",
@@ -44,6 +56,13 @@ class PeerStartForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question_set"].queryset = QuestionSet.objects.for_user(user).order_by(*QuestionSet.LIST_ORDER)
+        self.fields["questions"].queryset = Question.objects.for_user(user).order_by("number", "pk")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("question_set") and not data.get("questions"):
+            raise forms.ValidationError("Choose a question set, or pick at least one question.")
+        return data
 
 
 class StructuredStartForm(forms.Form):

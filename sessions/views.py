@@ -79,6 +79,7 @@ def session_new(request):
                     by=request.user,
                     mode=mode,
                     question_set=data["question_set"],
+                    question_ids=None if data["question_set"] else [q.pk for q in data["questions"]],
                     meeting_url=data["meeting_url"],
                     minutes_per_question=data["minutes_per_question"],
                 )

@@ -396,3 +396,18 @@ def test_editing_a_question_later_does_not_rewrite_the_session(client, owner, qs
     answer = session.answers.get(position=1)
     assert answer.prompt == "First prompt about subnets?"
     assert answer.keypoints.get(position=1).text == "KP-SECRET-1-A"
+
+
+def test_peer_session_from_picked_questions(client, owner, qset, outsider):
+    hidden = QuestionFactory(owner=outsider, visibility=Visibility.PRIVATE)
+    picked = list(qset.questions.order_by("pk"))
+    login(client, owner)
+    assert "Or pick questions" in client.get("/sessions/new/?mode=peer").content.decode()
+    response = client.post("/sessions/new/", {"mode": "peer", "questions": [picked[1].pk]})
+    session = InterviewSession.objects.get(interviewer=owner)
+    assert response["Location"] == f"/sessions/{session.pk}/"
+    assert session.question_count == 1 and session.answers.get().question == picked[1]
+    refused = client.post("/sessions/new/", {"mode": "peer", "questions": [hidden.pk]})
+    assert "Select a valid choice" in refused.content.decode()
+    empty = client.post("/sessions/new/", {"mode": "peer"})
+    assert "Choose a question set, or pick at least one question." in empty.content.decode()
