@@ -36,11 +36,7 @@ _OFFSET = 100_000  # positions are moved out of the way before renumbering
 
 
 def is_team_manager(user, team_id) -> bool:
-    return (
-        team_id is not None
-        and user.is_authenticated
-        and Membership.objects.filter(team_id=team_id, user=user, role=Membership.Role.MANAGER).exists()
-    )
+    return Membership.objects.manages(user, team_id)
 
 
 def can_change(user, obj) -> bool:

@@ -31,7 +31,7 @@ class ReportQuerySet(models.QuerySet):
             return self.none()
         from teams.models import Membership
 
-        managed = Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values("team_id")
+        managed = Membership.objects.teams_managed_by(user)
         return self.filter(
             Q(kind=Kind.PROGRESS, user=user) | Q(kind=Kind.QUESTION_SET, user=user, question_set__team_id__in=managed)
         )

@@ -40,12 +40,7 @@ def report_request(
     else:
         if question_set is None:
             raise ValidationError({"question_set": "Choose the question set to report on."})
-        if (
-            not question_set.team_id
-            or not Membership.objects.filter(
-                team_id=question_set.team_id, user=user, role=Membership.Role.MANAGER
-            ).exists()
-        ):
+        if not Membership.objects.manages(user, question_set.team_id):
             raise PermissionDenied("Only managers of the set's team can ask for its hiring report.")
         period = Period.ALL
     report = Report.objects.create(

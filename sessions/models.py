@@ -60,7 +60,7 @@ class SessionQuerySet(models.QuerySet):
             return self.none()
         from teams.models import Membership
 
-        managed = Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values("team_id")
+        managed = Membership.objects.teams_managed_by(user)
         return self.filter(
             Q(candidate=user) | Q(reviewers__user=user) | Q(mode=Mode.STRUCTURED, team_id__in=managed)
         ).distinct()
@@ -141,7 +141,7 @@ class InterviewSession(models.Model):
         if self.mode == Mode.STRUCTURED and self.team_id:
             from teams.models import Membership
 
-            if Membership.objects.filter(team_id=self.team_id, user=user, role=Membership.Role.MANAGER).exists():
+            if Membership.objects.manages(user, self.team_id):
                 return "manager"
         return None
 

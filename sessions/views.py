@@ -394,10 +394,7 @@ def compare(request, set_pk):
     from teams.models import Membership
 
     qset = get_object_or_404(QuestionSet.objects.for_user(request.user).select_related("team"), pk=set_pk)
-    if (
-        not qset.team_id
-        or not Membership.objects.filter(team_id=qset.team_id, user=request.user, role=Membership.Role.MANAGER).exists()
-    ):
+    if not Membership.objects.manages(request.user, qset.team_id):
         raise Http404("No such comparison.")
     sessions = list(
         InterviewSession.objects.filter(mode=Mode.STRUCTURED, question_set=qset, team_id=qset.team_id)

@@ -69,6 +69,13 @@ class MembershipQuerySet(models.QuerySet):
     def managers(self):
         return self.filter(role=Membership.Role.MANAGER)
 
+    def teams_managed_by(self, user):
+        """The ids of the teams the user manages, as a subquery."""
+        return self.filter(user=user, role=Membership.Role.MANAGER).values("team_id")
+
+    def manages(self, user, team_id) -> bool:
+        return bool(team_id) and user.is_authenticated and self.managers().filter(team_id=team_id, user=user).exists()
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
