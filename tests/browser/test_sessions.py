@@ -119,6 +119,15 @@ def test_self_assessment_to_its_summary(live_server, browser, interview_set):
     expect(page.locator("#save-state")).to_have_text("Saved")
     page.reload()
     expect(page.get_by_label(re.compile("Your answer"))).to_have_value("Stateful versus stateless.")
+    # A lost connection: the page says so, keeps the text, and saves it once the network is back.
+    context.set_offline(True)
+    page.get_by_label(re.compile("Your answer")).fill("Stateful versus stateless, typed offline.")
+    expect(page.locator("#save-state")).to_contain_text("Not saved")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#save-state")).to_have_text("Saved", timeout=15000)
+    page.reload()
+    expect(page.get_by_label(re.compile("Your answer"))).to_have_value("Stateful versus stateless, typed offline.")
     page.get_by_role("button", name="Submit answer").click()
     page.get_by_role("group", name=re.compile("Security groups are stateful")).get_by_label(
         "Covered", exact=True
