@@ -142,7 +142,11 @@ class QuestionViewSet(viewsets.ModelViewSet):
         )
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        return qs.with_difficulty(data.get("difficulty")).with_tags(data.get("tag")).search(data.get("search"))
+        return (
+            qs.with_difficulty(data.get("difficulty"))
+            .with_tags(data.get("tag"))
+            .search(data.get("search"), user=self.request.user)
+        )
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

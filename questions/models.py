@@ -87,29 +87,33 @@ class QuestionQuerySet(models.QuerySet):
             qs = qs.filter(tags__slug=slug)
         return qs
 
-    def search(self, text):
+    def search(self, text, *, user=None):
         """Text search over prompts and rubric keypoints.
 
         PostgreSQL full-text search (English stemming, ranked); a plain case-insensitive
-        match on other databases.
+        match on other databases. With ``user``, keypoints of questions whose rubric is closed
+        to that user (an interview they are taking) do not match, so a search cannot probe them.
         """
         text = (text or "").strip()
         if not text:
             return self
+        keypoints = RubricKeypoint.objects.all()
+        if user is not None and user.is_authenticated:
+            from sessions.models import Answer
+
+            keypoints = keypoints.exclude(question__in=Answer.objects.rubric_locked_for(user).values("question_id"))
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
             query = SearchQuery(text, config="english", search_type="websearch")
-            in_keypoints = RubricKeypoint.objects.annotate(document=SearchVector("text", config="english")).filter(
-                document=query
-            )
+            in_keypoints = keypoints.annotate(document=SearchVector("text", config="english")).filter(document=query)
             document = SearchVector("prompt", "context", config="english")
             return (
                 self.annotate(document=document, rank=SearchRank(document, query))
                 .filter(Q(document=query) | Q(pk__in=in_keypoints.values("question_id")))
                 .order_by("-rank", "number", "pk")
             )
-        in_keypoints = RubricKeypoint.objects.filter(text__icontains=text)
+        in_keypoints = keypoints.filter(text__icontains=text)
         return self.filter(
             Q(prompt__icontains=text) | Q(context__icontains=text) | Q(pk__in=in_keypoints.values("question_id"))
         )

@@ -62,7 +62,9 @@ def question_list(request):
     questions = Question.objects.for_user(request.user).prefetch_related("tags")
     if form.is_valid():
         data = form.cleaned_data
-        questions = questions.with_difficulty(data["difficulty"]).with_tags(data["tag"]).search(data["q"])
+        questions = (
+            questions.with_difficulty(data["difficulty"]).with_tags(data["tag"]).search(data["q"], user=request.user)
+        )
         if data["mine"] and request.user.is_authenticated:
             questions = questions.filter(owner=request.user)
     page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -366,7 +368,11 @@ def set_edit(request, pk):
     search = (request.POST if request.method == "POST" else request.GET).get("q", "").strip()
     results = []
     if search:
-        results = list(Question.objects.for_user(request.user).search(search).exclude(pk__in=in_set)[:SEARCH_RESULTS])
+        results = list(
+            Question.objects.for_user(request.user)
+            .search(search, user=request.user)
+            .exclude(pk__in=in_set)[:SEARCH_RESULTS]
+        )
     context = {
         "set": qset,
         "items": items,

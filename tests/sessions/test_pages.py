@@ -411,3 +411,13 @@ def test_peer_session_from_picked_questions(client, owner, qset, outsider):
     assert "Select a valid choice" in refused.content.decode()
     empty = client.post("/sessions/new/", {"mode": "peer"})
     assert "Choose a question set, or pick at least one question." in empty.content.decode()
+
+
+def test_a_candidate_cannot_probe_a_locked_rubric_through_search(client, peer):
+    session, candidate = peer
+    login(client, candidate)
+    for url in ("/questions/?q=KP-SECRET-1-A", "/api/questions/?search=KP-SECRET-1-A"):
+        assert b"First prompt about subnets?" not in client.get(url).content
+    # Once the interview is over, the keypoints are searchable again.
+    services.finish(session=session, by=session.interviewer)
+    assert b"First prompt about subnets?" in client.get("/questions/?q=KP-SECRET-1-A").content
