@@ -508,4 +508,8 @@ def summary(session) -> dict:
     """Per-question scores (the lead's), the session score and the scores per tag and difficulty."""
     answers = list(session.answers.order_by("position"))
     rows = [(a.score or 0.0, a.difficulty, [name for _, name in a.tags]) for a in answers]
-    return {"answers": answers, **scoring.breakdown(rows)}
+    result = {"answers": answers, **scoring.breakdown(rows)}
+    # The same figures as rows, for the charts.
+    result["tag_rows"] = [{"label": k, "score": v} for k, v in result["by_tag"].items()]
+    result["difficulty_rows"] = [{"label": k.capitalize(), "score": v} for k, v in result["by_difficulty"].items()]
+    return result
