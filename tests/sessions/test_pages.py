@@ -85,7 +85,7 @@ def test_self_assessment_from_a_set_to_its_summary(client, owner, qset):
     summary = client.get(f"/sessions/{session.pk}/").content.decode()
     assert "Score: 56.2 / 100" in summary or "Score: 56.3 / 100" in summary
     assert "By topic" in summary and "By difficulty" in summary
-    assert summary.count('role="img" aria-labelledby="session-') == 2  # charts, with text alternatives
+    assert 'id="session-difficulty"' in summary and 'role="img"' in summary  # a chart, with a text alternative
     again = client.post(f"/sessions/{session.pk}/finish/", follow=True).content.decode()
     assert "already finished" in again
 
