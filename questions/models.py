@@ -108,9 +108,11 @@ class QuestionQuerySet(models.QuerySet):
             query = SearchQuery(text, config="english", search_type="websearch")
             in_keypoints = keypoints.annotate(document=SearchVector("text", config="english")).filter(document=query)
             document = SearchVector("prompt", "context", config="english")
+            # A union of two index scans (migration 0003 indexes both expressions).
+            in_prompts = Question.objects.annotate(document=document).filter(document=query).values("pk")
             return (
-                self.annotate(document=document, rank=SearchRank(document, query))
-                .filter(Q(document=query) | Q(pk__in=in_keypoints.values("question_id")))
+                self.filter(pk__in=in_prompts.order_by().union(in_keypoints.values("question_id").order_by()))
+                .annotate(rank=SearchRank(document, query))
                 .order_by("-rank", "number", "pk")
             )
         in_keypoints = keypoints.filter(text__icontains=text)
