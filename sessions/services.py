@@ -82,8 +82,8 @@ def _questions_for(*, by, question_set=None, question_ids=None) -> tuple[str, li
 
 def _snapshot(session: InterviewSession, questions: list[Question]) -> None:
     """Copy each question and its keypoints into the session, as asked."""
-    questions = Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related("tags", "keypoints")
-    by_id = {q.pk: q for q in questions}
+    fetched = Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related("tags", "keypoints")
+    by_id = {q.pk: q for q in fetched}
     answers = Answer.objects.bulk_create(
         Answer(
             session=session,
@@ -95,7 +95,7 @@ def _snapshot(session: InterviewSession, questions: list[Question]) -> None:
             difficulty=by_id[q.pk].difficulty,
             tags=[[t.slug, t.name] for t in by_id[q.pk].tags.all()],
         )
-        for i, q in enumerate(session._questions, 1)
+        for i, q in enumerate(questions, 1)
     )
     AnswerKeypoint.objects.bulk_create(
         AnswerKeypoint(answer=a, position=kp.position, text=kp.text, weight=kp.weight, source=kp)
@@ -157,7 +157,6 @@ def session_create(
             invite_expires_at=max(now, scheduled_at or now) + timedelta(days=7),
         )
     session = InterviewSession.objects.create(**fields)
-    session._questions = questions
     _snapshot(session, questions)
     Reviewer.objects.create(session=session, user=by, is_lead=True)
     if mode == Mode.STRUCTURED:
