@@ -483,8 +483,10 @@ def swap_roles(*, session, by) -> InterviewSession:
 
 
 def _copy_answers(source, target):
-    for a in source.answers.prefetch_related("keypoints"):
-        copy = Answer.objects.create(
+    """Ask the source session's questions again, as they were asked (two inserts)."""
+    answers = list(source.answers.prefetch_related("keypoints").order_by("position"))
+    copies = Answer.objects.bulk_create(
+        Answer(
             session=target,
             position=a.position,
             question_id=a.question_id,
@@ -494,10 +496,13 @@ def _copy_answers(source, target):
             difficulty=a.difficulty,
             tags=a.tags,
         )
-        AnswerKeypoint.objects.bulk_create(
-            AnswerKeypoint(answer=copy, position=k.position, text=k.text, weight=k.weight, source_id=k.source_id)
-            for k in a.keypoints.all()
-        )
+        for a in answers
+    )
+    AnswerKeypoint.objects.bulk_create(
+        AnswerKeypoint(answer=copy, position=k.position, text=k.text, weight=k.weight, source_id=k.source_id)
+        for a, copy in zip(answers, copies, strict=True)
+        for k in a.keypoints.all()
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------

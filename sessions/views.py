@@ -197,32 +197,32 @@ def poll(request, pk):
 # --- writes --------------------------------------------------------------------------------------
 
 
-def _write(request, pk, action):
-    """Run a service for this session, answering refusals the same way everywhere."""
+def _write(request, pk, action, *, fragment=None, then=None):
+    """Run a service for this session and answer: refusals the same way everywhere; success with
+    ``then(session, result)``, or for htmx the ``fragment(result)``, or back to the room."""
     session = _session(request, pk)
     try:
-        return session, action(session)
-    except services.Conflict as error:
-        return session, _refused(request, session, error)
-    except ValidationError as error:
-        return session, _refused(request, session, error)
+        result = action(session)
+    except (services.Conflict, ValidationError) as error:
+        return _refused(request, session, error)
+    if then is not None:
+        return then(session, result)
+    if request.htmx and fragment is not None:
+        return fragment(result)
+    return redirect("sessions:room", pk=pk)
 
 
 @login_required
 @require_POST
 def answer_text(request, pk, position):
-    session, result = _write(
+    return _write(
         request,
         pk,
         lambda s: services.answer_save_text(
             session=s, position=position, by=request.user, text=request.POST.get("text", "")
         ),
+        fragment=lambda _: HttpResponse('<span class="save-state saved">Saved</span>'),
     )
-    if isinstance(result, HttpResponse):
-        return result
-    if request.htmx:
-        return HttpResponse('<span class="save-state saved">Saved</span>')
-    return redirect("sessions:room", pk=pk)
 
 
 @login_required
@@ -233,33 +233,28 @@ def answer_submit(request, pk, position):
             services.answer_save_text(session=session, position=position, by=request.user, text=request.POST["text"])
         return services.answer_submit(session=session, position=position, by=request.user)
 
-    session, result = _write(request, pk, act)
-    if isinstance(result, HttpResponse):
-        return result
-    return _after_change(request, session, "Answer submitted. Now mark what it covered.")
+    return _write(
+        request, pk, act, then=lambda s, _: _after_change(request, s, "Answer submitted. Now mark what it covered.")
+    )
 
 
 @login_required
 @require_POST
 def mark(request, pk, position, keypoint_id):
-    session, result = _write(
+    return _write(
         request,
         pk,
         lambda s: services.mark_set(
             session=s, position=position, keypoint_id=keypoint_id, by=request.user, value=request.POST.get("mark", "")
         ),
+        fragment=lambda review: render(request, "sessions/_score.html", {"score": review.score, "position": position}),
     )
-    if isinstance(result, HttpResponse):
-        return result
-    if request.htmx:
-        return render(request, "sessions/_score.html", {"score": result.score, "position": position})
-    return redirect("sessions:room", pk=pk)
 
 
 @login_required
 @require_POST
 def notes(request, pk, position):
-    session, result = _write(
+    return _write(
         request,
         pk,
         lambda s: services.notes_save(
@@ -269,36 +264,30 @@ def notes(request, pk, position):
             notes=request.POST.get("notes", ""),
             version=request.POST.get("version", "0") or "0",
         ),
+        fragment=lambda review: render(request, "sessions/_notes_state.html", {"review": review, "position": position}),
     )
-    if isinstance(result, HttpResponse):
-        return result
-    if request.htmx:
-        return render(request, "sessions/_notes_state.html", {"review": result, "position": position})
-    return redirect("sessions:room", pk=pk)
 
 
 @login_required
 @require_POST
 def rating(request, pk, position):
-    session, result = _write(
+    return _write(
         request,
         pk,
         lambda s: services.rating_set(session=s, position=position, by=request.user, rating=request.POST.get("rating")),
+        fragment=lambda review: HttpResponse(f'<span class="save-state saved">Rated {review.rating} of 4</span>'),
     )
-    if isinstance(result, HttpResponse):
-        return result
-    if request.htmx:
-        return HttpResponse(f'<span class="save-state saved">Rated {result.rating} of 4</span>')
-    return redirect("sessions:room", pk=pk)
 
 
 @login_required
 @require_POST
 def advance(request, pk):
-    session, result = _write(request, pk, lambda s: services.advance(session=s, by=request.user))
-    if isinstance(result, HttpResponse):
-        return result
-    return _after_change(request, session)
+    return _write(
+        request,
+        pk,
+        lambda s: services.advance(session=s, by=request.user),
+        then=lambda s, _: _after_change(request, s),
+    )
 
 
 @login_required
@@ -310,10 +299,12 @@ def finish(request, pk):
     if session.mode == Mode.SELF:
         if request.method != "POST":
             return HttpResponse(status=405)
-        _, result = _write(request, pk, lambda s: services.finish(session=s, by=request.user))
-        if isinstance(result, HttpResponse):
-            return result
-        return _after_change(request, session, "Session finished. Here is your summary.")
+        return _write(
+            request,
+            pk,
+            lambda s: services.finish(session=s, by=request.user),
+            then=lambda s, _: _after_change(request, s, "Session finished. Here is your summary."),
+        )
     positions = [(str(a.position), f"{a.position}. {a.prompt}") for a in session.answers.all()]
     if session.mode == Mode.STRUCTURED:
         form = ScorecardForm(request.POST or None)
@@ -348,7 +339,7 @@ def scorecard(request, pk):
         session = _session(request, pk)
         messages.error(request, "Choose a recommendation before submitting your scorecard.")
         return redirect("sessions:room", pk=session.pk)
-    session, result = _write(
+    return _write(
         request,
         pk,
         lambda s: services.scorecard_submit(
@@ -357,20 +348,18 @@ def scorecard(request, pk):
             recommendation=form.cleaned_data["recommendation"],
             summary=form.cleaned_data["summary"],
         ),
+        then=lambda s, _: _after_change(request, s, "Scorecard submitted."),
     )
-    if isinstance(result, HttpResponse):
-        return result
-    return _after_change(request, session, "Scorecard submitted.")
 
 
 @login_required
 @require_POST
 def swap(request, pk):
-    session, result = _write(request, pk, lambda s: services.swap_roles(session=s, by=request.user))
-    if isinstance(result, HttpResponse):
-        return result
-    messages.success(request, "Roles swapped: a new session has started.")
-    return redirect("sessions:room", pk=result.pk)
+    def started(_, mirror):
+        messages.success(request, "Roles swapped: a new session has started.")
+        return redirect("sessions:room", pk=mirror.pk)
+
+    return _write(request, pk, lambda s: services.swap_roles(session=s, by=request.user), then=started)
 
 
 # --- lists ---------------------------------------------------------------------------------------
