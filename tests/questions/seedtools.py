@@ -16,12 +16,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SEED = REPO.parent / "shared" / "seeds" / "000_5e1517a100709882.txt"
+SEED_NAME = "000_5e1517a100709882.txt"
+
+
+def _find_seed() -> Path:
+    """The seed beside this checkout (../shared), or where INTERVIEWPREP_SEED or /work/shared puts it."""
+    candidates = [
+        os.environ.get("INTERVIEWPREP_SEED", ""),
+        REPO.parent / "shared" / "seeds" / SEED_NAME,
+        Path("/work/shared/seeds") / SEED_NAME,
+    ]
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), Path(candidates[1]))
+
+
+SEED = _find_seed()
 FINGERPRINT = Path(__file__).with_name("seed_fingerprint.json")
 RUN = 10  # words in a run that must not be copied
 
