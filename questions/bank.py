@@ -93,8 +93,13 @@ def validate_question(entry: dict, tags: dict[str, str]) -> list[str]:
             problems.append(f"keypoint {n}: text is longer than 300 characters")
         if not isinstance(kp.get("weight"), int) or not 1 <= kp["weight"] <= MAX_WEIGHT:
             problems.append(f"keypoint {n}: weight must be a whole number from 1 to {MAX_WEIGHT}")
-        if not isinstance(kp.get("evidence", []), list) or not all(isinstance(t, str) for t in kp.get("evidence", [])):
-            problems.append(f"keypoint {n}: evidence must be a list of terms")
+        for field in ("evidence", "contradicts"):
+            terms = kp.get(field, [])
+            if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+                problems.append(f"keypoint {n}: {field} must be a list of terms")
+    sources = entry.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(u, str) for u in sources):
+        problems.append("sources must be a list of addresses")
     return problems
 
 

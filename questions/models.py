@@ -180,6 +180,9 @@ class RubricKeypoint(models.Model):
     weight = models.PositiveSmallIntegerField(default=1)
     position = models.PositiveSmallIntegerField()
     evidence = models.JSONField(default=list, blank=True, help_text="Words, abbreviations and numbers that show it.")
+    contradicts = models.JSONField(
+        default=list, blank=True, help_text="Phrases that show an answer claimed the opposite (a wrong number, ...)."
+    )
 
     class Meta:
         ordering = ["question", "position"]

@@ -127,7 +127,12 @@ def sync_keypoints(question: Question, keypoints: list[dict]) -> None:
     """Make the question's keypoints these, updating rows in place by position."""
     existing = {kp.position: kp for kp in question.keypoints.all()}
     for position, spec in enumerate(keypoints, 1):
-        values = {"text": spec["text"].strip(), "weight": spec["weight"], "evidence": spec.get("evidence", [])}
+        values = {
+            "text": spec["text"].strip(),
+            "weight": spec["weight"],
+            "evidence": spec.get("evidence", []),
+            "contradicts": spec.get("contradicts", []),
+        }
         kp = existing.pop(position, None)
         if kp is None:
             RubricKeypoint.objects.create(question=question, position=position, **values)

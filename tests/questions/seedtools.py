@@ -127,11 +127,14 @@ def main(argv: list[str]) -> int:
         FINGERPRINT.write_text(json.dumps(make_fingerprint(SEED.read_text()), indent=0) + "\n")
         argv = [a for a in argv if a != "--refresh"]
     fingerprint = load_fingerprint()
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bankrules import all_problems
+
     files = [Path(a) for a in argv] or sorted((REPO / "questions" / "bank").glob("aws_*.yaml"))
     bad = 0
     for path in files:
         for q in yaml.safe_load(path.read_text()) or []:
-            for p in problems(q, fingerprint):
+            for p in problems(q, fingerprint) + all_problems(q):
                 bad += 1
                 print(f"{path.name} #{q['number']} {q['key']}: {p}")
     print(f"{bad} problem(s)")

@@ -10,7 +10,7 @@ from questions.bank import BANK_DIR, BankError, load_bank, read_bank
 from questions.models import Question, QuestionSet, QuestionSetItem, RubricKeypoint, Tag, Visibility
 
 from ..factories import QuestionFactory, QuestionSetFactory, UserFactory
-from . import seedtools
+from . import bankrules, seedtools
 
 BANK = read_bank()
 FINGERPRINT = seedtools.load_fingerprint()
@@ -22,10 +22,42 @@ def test_counts_by_difficulty():
     assert [q["number"] for q in BANK.questions] == list(range(1, 101))
 
 
-def test_difficulty_follows_the_seed_order():
-    for q in BANK.questions:
-        expected = "basic" if q["number"] <= 30 else "intermediate" if q["number"] <= 70 else "advanced"
-        assert q["difficulty"] == expected, q["key"]
+def test_evidence_terms_are_specific():
+    """At least two terms a keypoint; none generic, none that only repeats the prompt."""
+    assert [p for q in BANK.questions for p in bankrules.evidence_problems(q)] == []
+
+
+def test_keypoints_are_short():
+    assert [p for q in BANK.questions for p in bankrules.length_problems(q)] == []
+
+
+def test_contradicts_are_phrases_the_reference_answer_never_says():
+    assert [p for q in BANK.questions for p in bankrules.contradicts_problems(q)] == []
+    keypoints = [kp for q in BANK.questions for kp in q["keypoints"]]
+    with_contradicts = [kp for kp in keypoints if kp.get("contradicts")]
+    assert len(with_contradicts) * 3 >= len(keypoints), f"{len(with_contradicts)} of {len(keypoints)}"
+
+
+def test_every_question_names_its_sources():
+    assert [p for q in BANK.questions for p in bankrules.source_problems(q)] == []
+
+
+def test_the_content_rules_can_fail():
+    """Each rule refuses what it is written against."""
+    question = {
+        "key": "aws-999-example",
+        "prompt": "When would you use a Transit Gateway?",
+        "reference_answer": "Peering is not transitive.",
+        "keypoints": [
+            {"text": "word " * 26, "evidence": ["AWS data", "transit gateway"], "contradicts": ["not transitive"]},
+            {"text": "Peering is not transitive.", "evidence": ["non-transitive"]},
+        ],
+    }
+    evidence = bankrules.evidence_problems(question)
+    assert any("generic" in p for p in evidence) and any("repeats the prompt" in p for p in evidence)
+    assert any("fewer than two" in p for p in evidence)
+    assert bankrules.length_problems(question) and bankrules.contradicts_problems(question)
+    assert bankrules.source_problems(question)
 
 
 def test_three_to_six_keypoints_with_weights_and_evidence():
