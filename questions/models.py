@@ -50,6 +50,26 @@ def _visibility_constraints(name):
     ]
 
 
+# Who may read a rubric now is decided by the apps that know about interviews: each registers
+# a function ``user -> queryset of question ids`` whose rubric that user may not read now (see
+# ``sessions.apps``). The bank asks them; it never imports the apps above it.
+_rubric_locks = []
+
+
+def register_rubric_lock(locked_ids):
+    _rubric_locks.append(locked_ids)
+    return locked_ids
+
+
+def rubric_locked_filter(user, field="pk"):
+    """The Q matching rows whose ``field`` is a question whose rubric the user may not read now."""
+    condition = Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        for locked_ids in _rubric_locks:
+            condition |= Q(**{f"{field}__in": locked_ids(user)})
+    return condition
+
+
 class Tag(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=80)
@@ -71,11 +91,7 @@ class QuestionQuerySet(models.QuerySet):
         Not those in an interview the user is taking as the candidate and that has not
         finished (in a self-assessment, until the answer to it is submitted).
         """
-        if not user.is_authenticated:
-            return self
-        from sessions.models import Answer
-
-        return self.exclude(pk__in=Answer.objects.rubric_locked_for(user).values("question_id"))
+        return self.exclude(rubric_locked_filter(user))
 
     def with_difficulty(self, difficulty):
         return self.filter(difficulty=difficulty) if difficulty else self
@@ -97,11 +113,7 @@ class QuestionQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        keypoints = RubricKeypoint.objects.all()
-        if user is not None and user.is_authenticated:
-            from sessions.models import Answer
-
-            keypoints = keypoints.exclude(question__in=Answer.objects.rubric_locked_for(user).values("question_id"))
+        keypoints = RubricKeypoint.objects.exclude(rubric_locked_filter(user, "question_id"))
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 

@@ -38,7 +38,7 @@ class ReportSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "period", "question_set", "status", "created_at", "finished_at", "data"]
 
     def get_data(self, report) -> dict | None:
-        return report.data if report.status == ReportStatus.READY else None
+        return report.data_for(self.context["request"].user) if report.status == ReportStatus.READY else None
 
 
 class ReportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -67,7 +67,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.L
             raise ValidationError({"format": ["Choose csv or pdf."]})
         if report.status != ReportStatus.READY:
             return Response({"detail": "The report is not ready yet."}, status=status.HTTP_409_CONFLICT)
-        content, filename = report_file(report, fmt)
+        content, filename = report_file(report, fmt, request.user)
         response = HttpResponse(content, content_type=DOWNLOADS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -77,6 +77,24 @@ class Report(models.Model):
     def get_absolute_url(self):
         return reverse("reports:detail", args=[self.pk])
 
+    def data_for(self, user) -> dict:
+        """The report's data as this user may see it now.
+
+        A keypoint of a question whose rubric is closed to the user (an interview they are
+        taking, an answer not yet submitted) is left out, even if they missed it before.
+        """
+        from questions.models import Question, rubric_locked_filter
+
+        data = self.data or {}
+        missed = data.get("missed_keypoints") or []
+        ids = {row.get("question_id") for row in missed} - {None}
+        if not ids:
+            return data
+        locked = set(Question.objects.filter(rubric_locked_filter(user), pk__in=ids).values_list("pk", flat=True))
+        if not locked:
+            return data
+        return {**data, "missed_keypoints": [row for row in missed if row.get("question_id") not in locked]}
+
 
 class ReportPreference(models.Model):
     """Whether a user gets the weekly progress e-mail (on unless turned off)."""

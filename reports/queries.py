@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -41,7 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Abs, Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
-from questions.models import Difficulty, Question
+from questions.models import Difficulty, Question, rubric_locked_filter
 from sessions.models import (
     Answer,
     AnswerKeypoint,
@@ -323,13 +324,14 @@ def _change(user, period, previous, sessions, mean_score) -> dict:
 
 
 def progress_answer_rows(
-    user, period: str, *, now: datetime | None = None, chunk_size: int = CSV_CHUNK_SIZE
+    user, period: str, *, now: datetime | None = None, chunk_size: int = CSV_CHUNK_SIZE, viewer=None
 ) -> Iterator[dict]:
     """One dict per answer a progress report counts, oldest first, for the CSV download.
 
     Streams: the answers come from one cursor, ``chunk_size`` at a time, and each chunk's keypoints
     and marks from one more query; plain rows, no model instances. A null score is
-    given as 0, like in the report; an unmarked keypoint has mark "".
+    given as 0, like in the report; an unmarked keypoint has mark "". The keypoints of a
+    question whose rubric is closed to ``viewer`` now (an interview they are taking) are left out.
     """
     start, end = period_range(period, now or timezone.now())
     answers = (
@@ -346,6 +348,11 @@ def progress_answer_rows(
             "difficulty",
             "tags",
             "score",
+            rubric_closed=Case(
+                When(rubric_locked_filter(viewer or user, "question_id"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
     )
     for chunk in _batched(answers.iterator(chunk_size=chunk_size), chunk_size):
@@ -374,7 +381,7 @@ def progress_answer_rows(
                 "difficulty": answer["difficulty"],
                 "tags": ";".join(_tag_pairs(answer["tags"]).values()),
                 "score": _round(answer["score"] or 0.0),
-                "keypoints": keypoints.get(answer["pk"], []),
+                "keypoints": [] if answer["rubric_closed"] else keypoints.get(answer["pk"], []),
             }
 
 

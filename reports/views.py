@@ -68,7 +68,7 @@ def detail(request, pk):
         if report.status == request.GET["since"]:
             return HttpResponse(status=204)
         return HttpResponseClientRefresh()
-    response = render(request, "reports/detail.html", {"report": report, "data": report.data or {}})
+    response = render(request, "reports/detail.html", {"report": report, "data": report.data_for(request.user)})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -82,18 +82,18 @@ def download(request, pk):
         return HttpResponse("Choose format=csv or format=pdf.", status=400, content_type="text/plain")
     if report.status != ReportStatus.READY:
         return HttpResponse("The report is not ready yet.", status=409, content_type="text/plain")
-    content, filename = report_file(report, fmt)
+    content, filename = report_file(report, fmt, request.user)
     response = HttpResponse(content, content_type=DOWNLOADS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def report_file(report, fmt):
+def report_file(report, fmt, user):
     stem = f"{report.kind.replace('_', '-')}-report-{report.pk}"
     if fmt == "pdf":
-        return rendering.pdf_bytes(report.data), f"{stem}.pdf"
+        return rendering.pdf_bytes(report.data_for(user)), f"{stem}.pdf"
     if report.kind == Kind.PROGRESS:
-        rows = queries.progress_answer_rows(report.user, report.period)
+        rows = queries.progress_answer_rows(report.user, report.period, viewer=user)
         return rendering.csv_bytes(rows), f"{stem}.csv"
     return rendering.question_set_csv_bytes(report.data), f"{stem}.csv"
 

@@ -7,3 +7,10 @@ class InterviewSessionsConfig(AppConfig):
     name = "sessions"
     label = "interview_sessions"
     verbose_name = "Interview sessions"
+
+    def ready(self):
+        from questions.models import register_rubric_lock
+
+        from .models import Answer
+
+        register_rubric_lock(lambda user: Answer.objects.rubric_locked_for(user).values("question_id"))

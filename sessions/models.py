@@ -171,8 +171,24 @@ class Reviewer(models.Model):
 
 
 class AnswerQuerySet(models.QuerySet):
+    def in_interviews_taken_by(self, user):
+        """Answers of peer and structured interviews the user is taking and that have not finished.
+
+        While such an interview runs, the rubric of each of its questions is closed to the
+        user everywhere: the bank, other sessions (their own self-assessments too), exports.
+        """
+        return self.filter(
+            session__mode__in=[Mode.PEER, Mode.STRUCTURED],
+            session__candidate=user,
+            session__status__in=[Status.SCHEDULED, Status.LIVE],
+            question__isnull=False,
+        )
+
     def rubric_locked_for(self, user):
-        """Answers of interviews the user is taking whose rubric must stay closed to them."""
+        """Answers whose question's rubric must stay closed to the user on the bank's pages.
+
+        Those of interviews the user is taking, and in a self-assessment those not yet submitted.
+        """
         return self.filter(
             Q(session__mode__in=[Mode.PEER, Mode.STRUCTURED]) | Q(session__mode=Mode.SELF, submitted_at__isnull=True),
             session__candidate=user,

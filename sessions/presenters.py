@@ -48,8 +48,29 @@ def role_of(session, user) -> str | None:
     return session.role_of(user)
 
 
-def rubric_open_for(session, role, answer) -> bool:
-    """May this role see the keypoints and reference answer of this answer?"""
+def locked_elsewhere(session, user) -> set[int]:
+    """Ids of this session's questions that are in another interview the user is taking now.
+
+    Their rubric stays closed to the user here too, whatever their role in this session
+    (a self-assessment, or leading someone else's interview), until that interview ends.
+    """
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Answer.objects.in_interviews_taken_by(user)
+        .exclude(session=session)
+        .filter(question_id__in=[a.question_id for a in session.answers.all() if a.question_id])
+        .values_list("question_id", flat=True)
+    )
+
+
+def rubric_open_for(session, role, answer, locked=frozenset()) -> bool:
+    """May this role see the keypoints and reference answer of this answer?
+
+    ``locked``: question ids closed to the caller by another interview (``locked_elsewhere``).
+    """
+    if answer.question_id in locked:
+        return False
     if role in ("lead", "panelist", "manager"):
         if session.mode == Mode.SELF:
             return answer.submitted_at is not None or session.status == Status.FINISHED
@@ -67,7 +88,7 @@ def _review_of(answer, user_id):
     return next((r for r in answer.reviews.all() if r.user_id == user_id), None)
 
 
-def present_answer(session, answer, role, user) -> dict:
+def present_answer(session, answer, role, user, locked=frozenset()) -> dict:
     data = {
         "position": answer.position,
         "prompt": answer.prompt,
@@ -79,7 +100,8 @@ def present_answer(session, answer, role, user) -> dict:
         "time_taken_seconds": answer.time_taken_seconds,
         "shown_at": answer.shown_at,
     }
-    if not rubric_open_for(session, role, answer):
+    if not rubric_open_for(session, role, answer, locked):
+        data["rubric_locked"] = answer.question_id in locked
         return data
     # Whose marks: the caller's own as an interviewer; the lead's for a candidate after a peer session.
     marker_id = session.interviewer_id if role in ("candidate", "manager") else user.pk
@@ -137,8 +159,10 @@ def present_session(session, user) -> dict:
         "candidate": session.candidate.username if session.candidate else None,
         "version": session.version,
         "mirror_id": session.mirror_id,
-        "answers": [present_answer(session, a, role, user) for a in answers],
     }
+    # One query, and only when some rubric would otherwise open to the caller.
+    locked = locked_elsewhere(session, user) if any(rubric_open_for(session, role, a) for a in answers) else set()
+    data["answers"] = [present_answer(session, a, role, user, locked) for a in answers]
     reviewers = list(session.reviewers.all())
     if role == "candidate":
         if session.mode == Mode.PEER and session.status == Status.FINISHED:

@@ -43,7 +43,11 @@ class Conflict(Exception):
 
 def pick_questions(*, user, tags=(), difficulty="", count=5, worst=False) -> list[Question]:
     """Questions for a self-assessment by filter; with ``worst``, the ones the user scored lowest."""
-    qs = Question.objects.for_user(user).with_difficulty(difficulty)
+    qs = (
+        Question.objects.for_user(user)
+        .exclude(pk__in=Answer.objects.in_interviews_taken_by(user).values("question_id"))
+        .with_difficulty(difficulty)
+    )
     if tags:
         qs = qs.filter(tags__slug__in=tags).distinct()
     if worst:
@@ -59,8 +63,27 @@ def pick_questions(*, user, tags=(), difficulty="", count=5, worst=False) -> lis
     return list(qs.order_by("?")[:count])
 
 
+LOCKED_MESSAGE = "This question is in an interview you are taking: its rubric opens when that interview ends."
+
+
+def _locked_for(user_id, question_ids, exclude_session=None) -> set[int]:
+    """Of these questions, those in a peer or structured interview the user is taking now."""
+    answers = Answer.objects.in_interviews_taken_by(user_id).filter(question_id__in=question_ids)
+    if exclude_session is not None:
+        answers = answers.exclude(session=exclude_session)
+    return set(answers.values_list("question_id", flat=True))
+
+
 def _questions_for(*, by, question_set=None, question_ids=None) -> tuple[str, list[Question]]:
-    visible = Question.objects.for_user(by)
+    """The questions a new session asks; never one whose rubric is closed to its creator.
+
+    Whoever creates a session reads the rubric in it (as interviewer, or after submitting in a
+    self-assessment), so a question of an interview they are taking cannot be asked: from a set
+    it is left out, by id it is refused.
+    """
+    visible = Question.objects.for_user(by).exclude(
+        pk__in=Answer.objects.in_interviews_taken_by(by).values("question_id")
+    )
     if question_set is not None:
         items = question_set.items.filter(question__in=visible).select_related("question").order_by("position")
         questions = [item.question for item in items]
@@ -68,6 +91,9 @@ def _questions_for(*, by, question_set=None, question_ids=None) -> tuple[str, li
     else:
         ids = [int(i) for i in (question_ids or [])]
         found = visible.in_bulk(ids)
+        locked = _locked_for(by, [i for i in ids if i not in found])
+        if locked:
+            raise ValidationError({"question_ids": f"{LOCKED_MESSAGE} ({', '.join(map(str, sorted(locked)))})"})
         missing = [i for i in ids if i not in found]
         if missing:
             raise ValidationError({"question_ids": f"No such question: {', '.join(map(str, missing))}."})
@@ -294,6 +320,8 @@ def _can_review(session, reviewer, answer):
         raise Conflict("Submit your answer first; the rubric opens after that.")
     if session.status == Status.SCHEDULED:
         raise Conflict("The interview has not started yet.")
+    if answer.question_id and _locked_for(reviewer.user_id, [answer.question_id], exclude_session=session):
+        raise Conflict(LOCKED_MESSAGE)
 
 
 @transaction.atomic
