@@ -77,6 +77,10 @@ class QuestionWriteSerializer(serializers.Serializer):
     team = TeamField(required=False, allow_null=True, default=None)
     keypoints = KeypointInputSerializer(many=True)
 
+    def to_representation(self, question):
+        # The browsable API fills its edit form with the question, in the shape this accepts.
+        return {**_question_values(question), "team": question.team_id}
+
 
 class QuestionFilterSerializer(serializers.Serializer):
     """The query parameters of the question list; bad ones answer 400 naming the parameter."""
@@ -221,6 +225,17 @@ class QuestionSetWriteSerializer(serializers.Serializer):
     minutes_per_question = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=180)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
     team = TeamField(required=False, allow_null=True, default=None)
+
+    def to_representation(self, qset):
+        # The browsable API fills its edit form with the set, in the shape this accepts.
+        return {
+            "title": qset.title,
+            "description": qset.description,
+            "questions": list(qset.items.order_by("position").values_list("question_id", flat=True)),
+            "minutes_per_question": qset.minutes_per_question,
+            "visibility": qset.visibility,
+            "team": qset.team_id,
+        }
 
 
 class ImportSerializer(serializers.Serializer):

@@ -224,7 +224,33 @@ def parse_upload(content: bytes, *, filename: str, title: str | None = None) -> 
     if kind == "csv":
         return _parse_csv(text, title=title if title is not None else PurePosixPath(name).stem)
     document = _load_json(text) if kind == "json" else _load_yaml(text)
+    _refuse_lone_surrogates(document)
     return _clean_document(document, title=title)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(document) -> None:
+    """A JSON escape such as \\ud800 gives a string no database can store: name where it stands."""
+    errors = []
+
+    def walk(value, path, item):
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                message = "This text holds a lone surrogate escape (\\ud800 to \\udfff), which is not a character."
+                errors.append(_error(path or "file", message, item=item))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                walk(str(key), path, item)
+                walk(child, f"{path}.{key}" if path else str(key), item)
+        elif isinstance(value, list):
+            for n, child in enumerate(value, 1):
+                walk(child, f"{path}[{n}]", n if path == "questions" else item)
+
+    walk(document, "", None)
+    if errors:
+        raise TransferError(errors[:50])
 
 
 def _load_json(text: str):

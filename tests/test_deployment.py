@@ -72,3 +72,8 @@ def test_dockerfile_copies_what_exists_and_serves_with_gunicorn():
     assert "collectstatic" in dockerfile
     cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.M).group(1)
     assert yaml.safe_load(cmd) == SERVICES["web"]["command"]
+
+
+def test_compose_tells_the_app_about_its_proxy_and_the_readme_documents_it():
+    assert SERVICES["web"]["environment"]["DJANGO_TRUSTED_PROXY_COUNT"].startswith("${DJANGO_TRUSTED_PROXY_COUNT:-1}")
+    assert "`DJANGO_TRUSTED_PROXY_COUNT`" in (REPO / "README.md").read_text()

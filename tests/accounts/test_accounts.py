@@ -67,14 +67,57 @@ def test_wrong_password_shows_a_message(client):
     assert "Please enter a correct username and password" in response.content.decode()
 
 
-def test_failed_logins_lock_the_account(client, settings):
+def test_failed_logins_lock_the_account_from_that_address_only(client, settings):
     UserFactory(username="alice")
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("login"), {"username": "alice", "password": "nope"}, REMOTE_ADDR=f"10.0.0.{i}")
-    # The right password from a fresh address is still refused: the account is locked.
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "alice", "password": "nope"}, REMOTE_ADDR="10.0.0.1")
+    # The right password from that address is refused: the account is locked there.
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 429
     assert "Too many failed log-in attempts" in response.content.decode()
+    # Alice herself, elsewhere, still logs in: nobody can lock her out by typing her name.
+    elsewhere = client.post(reverse("login"), {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert elsewhere.status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_client_is_locked_not_the_proxy(client, settings):
+    """Every request comes from the proxy's address; the client is the last X-Forwarded-For entry."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="victim")
+    proxy = {"REMOTE_ADDR": "172.18.0.2"}
+    for i in range(settings.AXES_FAILURE_LIMIT + 2):
+        # The attacker also writes addresses of its own into the header; only the proxy's entry counts.
+        forwarded = f"10.0.0.{i}, 203.0.113.66"
+        client.post(
+            reverse("login"), {"username": f"guess{i}", "password": "nope"}, HTTP_X_FORWARDED_FOR=forwarded, **proxy
+        )
+    attacker = client.post(
+        reverse("login"), {"username": "victim", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.66", **proxy
+    )
+    assert attacker.status_code == 429
+    victim = client.post(
+        reverse("login"), {"username": "victim", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+    )
+    assert victim.status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    UserFactory(username="dave")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": f"guess{i}", "password": "nope"},
+            REMOTE_ADDR="10.3.3.3",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
+        )
+    spoofed = client.post(
+        reverse("login"),
+        {"username": "dave", "password": PASSWORD},
+        REMOTE_ADDR="10.3.3.3",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert spoofed.status_code == 429
 
 
 def test_failed_logins_lock_the_address(client, settings):

@@ -6,8 +6,10 @@ import json
 
 import pytest
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from questions.bank import load_bank
 from questions.models import Difficulty, Question, QuestionSet, QuestionSetItem, RubricKeypoint, Tag, Visibility
@@ -422,6 +424,21 @@ def test_yaml_anchors_and_unsafe_tags_are_refused():
     assert error["row"] == 2 and "aliases" in error["message"]
     [error] = problems(b"!!python/object/apply:os.system ['true']\n", filename="x.yaml")
     assert error["field"] == "file" and "YAML is broken" in error["message"]
+
+
+def test_a_lone_surrogate_escape_is_refused_naming_item_and_field(owner):
+    document = valid_document()
+    document["questions"][1]["keypoints"][0]["text"] = "Half a pair \ud800 here"
+    text = json.dumps(document)  # written as the escape \\ud800
+    assert "\\ud800" in text
+    [error] = problems(text.encode(), filename="x.json")
+    assert (error["item"], error["field"]) == (2, "questions[2].keypoints[1].text")
+    assert "lone surrogate" in error["message"]
+    client = APIClient()
+    client.force_authenticate(owner)
+    upload = SimpleUploadedFile("x.json", text.encode(), content_type="application/json")
+    response = client.post("/api/question-sets/import/", {"file": upload}, format="multipart")
+    assert response.status_code == 400 and response.json()["errors"][0]["item"] == 2
 
 
 def test_a_file_that_is_not_utf8_is_refused():

@@ -146,3 +146,17 @@ def test_clone_via_api(api):
     response = api.post(f"/api/question-sets/{bank_set.pk}/clone/")
     assert response.status_code == 201
     assert QuestionSet.objects.get(pk=response.json()["id"]).items.count() == 1
+
+
+def test_the_browsable_api_shows_an_owner_their_question_and_set(client, owner):
+    """A browser (Accept: text/html) gets the browsable API page with the edit form filled in."""
+    question = QuestionFactory(owner=owner, visibility="private", prompt="Browsable question?")
+    qset = QuestionSetFactory(owner=owner, visibility="private", title="Browsable set", questions=[question])
+    client.force_login(owner)
+    for url, text in (
+        (f"/api/questions/{question.pk}/", "Browsable question?"),
+        (f"/api/question-sets/{qset.pk}/", "Browsable set"),
+    ):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("text/html") and text in response.content.decode()
