@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the request as authentication left it.
     "axes.middleware.AxesMiddleware",
+    "common.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "interviewprep.urls"
@@ -264,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "interviewprep.api.exception_handler",
+    "EXCEPTION_HANDLER": "common.refusals.api_exception_handler",
     # `format` is a parameter of the export endpoint, not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_RENDERER_CLASSES": [

@@ -29,9 +29,9 @@ class ReportQuerySet(models.QuerySet):
         """A user's own reports; hiring reports only while they manage the set's team."""
         if not user.is_authenticated:
             return self.none()
-        from teams.models import Membership
+        from teams.permissions import teams_managed_by
 
-        managed = Membership.objects.teams_managed_by(user)
+        managed = teams_managed_by(user)
         return self.filter(
             Q(kind=Kind.PROGRESS, user=user) | Q(kind=Kind.QUESTION_SET, user=user, question_set__team_id__in=managed)
         )

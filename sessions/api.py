@@ -7,13 +7,12 @@ refusals answer 403 (``PermissionDenied``), 400 (``ValidationError``, naming the
 output, returned as it is: the API never decides for itself what a role may see.
 """
 
-from django.db.models import Case, Exists, OuterRef, Value, When
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -21,16 +20,9 @@ from questions.api import StrictPageNumberPagination, TeamField
 from questions.models import QuestionSet
 from teams.models import Membership
 
-from . import services
-from .models import InterviewSession, MarkValue, Mode, Recommendation, Reviewer
+from . import permissions, services
+from .models import InterviewSession, MarkValue, Mode, Recommendation
 from .presenters import load, present_session
-
-
-class ConflictError(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This request does not fit the session's current state."
-    default_code = "conflict"
-
 
 # --- input -------------------------------------------------------------------------------------
 
@@ -193,18 +185,6 @@ KEYPOINT = OpenApiParameter(
 )
 
 
-def with_role(sessions, user):
-    """Annotate ``role`` as ``InterviewSession.role_of`` names it, in the same query."""
-    return sessions.annotate(
-        role=Case(
-            When(interviewer=user, then=Value("lead")),
-            When(candidate=user, then=Value("candidate")),
-            When(Exists(Reviewer.objects.filter(session=OuterRef("pk"), user=user)), then=Value("panelist")),
-            default=Value("manager"),
-        )
-    )
-
-
 class SessionViewSet(viewsets.GenericViewSet):
     """Interview sessions the caller takes part in (or, structured ones, whose team they manage)."""
 
@@ -225,11 +205,6 @@ class SessionViewSet(viewsets.GenericViewSet):
 
     def get_serializer_class(self):
         return self.input_serializers.get(self.action, SessionListSerializer)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.Conflict):
-            exc = ConflictError(str(exc))
-        return super().handle_exception(exc)
 
     # --- helpers
 
@@ -255,7 +230,7 @@ class SessionViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: SessionListSerializer(many=True)})
     def list(self, request):
-        sessions = with_role(self._sessions(), request.user).order_by("-created_at", "-pk")
+        sessions = permissions.annotate_roles(self._sessions(), request.user).order_by("-created_at", "-pk")
         page = self.paginate_queryset(sessions)
         return self.get_paginated_response(SessionListSerializer(page, many=True).data)
 

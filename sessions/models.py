@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from teams.permissions import teams_managed_by
+
 INVITE_DAYS = 7
 
 
@@ -58,9 +60,7 @@ class SessionQuerySet(models.QuerySet):
         """Sessions the user took part in, and structured sessions of teams they manage."""
         if not user.is_authenticated:
             return self.none()
-        from teams.models import Membership
-
-        managed = Membership.objects.teams_managed_by(user)
+        managed = teams_managed_by(user)
         return self.filter(
             Q(candidate=user) | Q(reviewers__user=user) | Q(mode=Mode.STRUCTURED, team_id__in=managed)
         ).distinct()
@@ -125,25 +125,6 @@ class InterviewSession(models.Model):
 
     def invite_url(self):
         return settings.SITE_URL.rstrip("/") + reverse("sessions:join", args=[self.invite_token])
-
-    def role_of(self, user):
-        """'candidate', 'lead', 'panelist', 'manager' or None, for a user who can see the session."""
-        if not user.is_authenticated:
-            return None
-        if self.mode == Mode.SELF:
-            return "lead" if self.interviewer_id == user.pk else None
-        if self.interviewer_id == user.pk:
-            return "lead"
-        if self.candidate_id == user.pk:
-            return "candidate"
-        if any(r.user_id == user.pk for r in self.reviewers.all()):
-            return "panelist"
-        if self.mode == Mode.STRUCTURED and self.team_id:
-            from teams.models import Membership
-
-            if Membership.objects.manages(user, self.team_id):
-                return "manager"
-        return None
 
 
 class Reviewer(models.Model):

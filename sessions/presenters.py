@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
+from . import permissions
 from .models import Answer, AnswerKeypoint, AnswerReview, InterviewSession, Mark, Mode, Reviewer, Status
 
 
@@ -44,42 +45,6 @@ def load(session_id, queryset=None) -> InterviewSession:
     )
 
 
-def role_of(session, user) -> str | None:
-    return session.role_of(user)
-
-
-def locked_elsewhere(session, user) -> set[int]:
-    """Ids of this session's questions that are in another interview the user is taking now.
-
-    Their rubric stays closed to the user here too, whatever their role in this session
-    (a self-assessment, or leading someone else's interview), until that interview ends.
-    """
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Answer.objects.in_interviews_taken_by(user)
-        .exclude(session=session)
-        .filter(question_id__in=[a.question_id for a in session.answers.all() if a.question_id])
-        .values_list("question_id", flat=True)
-    )
-
-
-def rubric_open_for(session, role, answer, locked=frozenset()) -> bool:
-    """May this role see the keypoints and reference answer of this answer?
-
-    ``locked``: question ids closed to the caller by another interview (``locked_elsewhere``).
-    """
-    if answer.question_id in locked:
-        return False
-    if role in ("lead", "panelist", "manager"):
-        if session.mode == Mode.SELF:
-            return answer.submitted_at is not None or session.status == Status.FINISHED
-        return True
-    if role == "candidate":
-        return session.mode == Mode.PEER and session.status == Status.FINISHED
-    return False
-
-
 def _marks_of(answer, user_id) -> dict[int, str]:
     return {m.keypoint_id: m.value for kp in answer.keypoints.all() for m in kp.marks.all() if m.user_id == user_id}
 
@@ -100,7 +65,7 @@ def present_answer(session, answer, role, user, locked=frozenset()) -> dict:
         "time_taken_seconds": answer.time_taken_seconds,
         "shown_at": answer.shown_at,
     }
-    if not rubric_open_for(session, role, answer, locked):
+    if not permissions.rubric_open(session, role, answer, locked):
         data["rubric_locked"] = answer.question_id in locked
         return data
     # Whose marks: the caller's own as an interviewer; the lead's for a candidate after a peer session.
@@ -140,7 +105,7 @@ def present_answer(session, answer, role, user, locked=frozenset()) -> dict:
 
 def present_session(session, user) -> dict:
     """Everything the user may see of the session (call with a session from ``load``)."""
-    role = role_of(session, user)
+    role = permissions.role(session, user)
     answers = list(session.answers.all())
     if role == "candidate":  # never the questions that were not asked
         answers = [a for a in answers if a.position <= session.current_position]
@@ -161,7 +126,11 @@ def present_session(session, user) -> dict:
         "mirror_id": session.mirror_id,
     }
     # One query, and only when some rubric would otherwise open to the caller.
-    locked = locked_elsewhere(session, user) if any(rubric_open_for(session, role, a) for a in answers) else set()
+    locked = (
+        permissions.locked_elsewhere(session, user)
+        if any(permissions.rubric_open(session, role, a) for a in answers)
+        else set()
+    )
     data["answers"] = [present_answer(session, a, role, user, locked) for a in answers]
     reviewers = list(session.reviewers.all())
     if role == "candidate":

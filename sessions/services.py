@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, F
 from django.utils import timezone
 
+from common.refusals import Conflict
 from questions.models import Question, QuestionSet
 from teams.models import Membership, Team
 
@@ -34,8 +35,7 @@ from .models import (
 MAX_QUESTIONS = 50
 
 
-class Conflict(Exception):
-    """The request does not fit the session's current state (HTTP 409)."""
+__all__ = ["Conflict"]  # raised for states that do not allow a change; common.refusals maps it to 409
 
 
 # --- choosing questions ----------------------------------------------------------------------

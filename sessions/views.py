@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from questions.models import QuestionSet
 
-from . import presenters, services
+from . import permissions, presenters, services
 from .forms import FinishForm, PeerStartForm, ScorecardForm, SelfStartForm, StructuredStartForm
 from .models import InterviewSession, MarkValue, Mode, Status
 
@@ -182,7 +182,7 @@ def poll(request, pk):
         return HttpResponseClientRefresh()
     if "a" in request.GET and request.GET["a"] != str(answer_version):
         session = presenters.load(pk)
-        role = session.role_of(request.user)
+        role = permissions.role(session, request.user)
         if role not in ("lead", "panelist"):
             return HttpResponse(status=204)
         answer = session.answers.all()[session.current_position - 1]
@@ -294,8 +294,7 @@ def advance(request, pk):
 @require_http_methods(["GET", "POST"])
 def finish(request, pk):
     session = _session(request, pk)
-    if session.role_of(request.user) != "lead":
-        raise PermissionDenied("Only the interviewer leading the session can end it.")
+    permissions.require_lead(session, request.user, "end it")
     if session.mode == Mode.SELF:
         if request.method != "POST":
             return HttpResponse(status=405)

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from . import permissions as team_permissions
 from . import services
 from .models import Membership, Team
 
@@ -85,8 +86,8 @@ class TeamViewSet(viewsets.ModelViewSet):
     def _team(self, *, manager_for=None):
         """The team in the URL (404 unless a member); with `manager_for`, 403 unless a manager."""
         team = self.get_object()
-        if manager_for and not team.is_manager(self.request.user):
-            raise PermissionDenied(f"Only managers of {team.name} can {manager_for}.")
+        if manager_for:
+            team_permissions.require_manager(self.request.user, team, manager_for)
         return team
 
     def _fresh(self, team):

@@ -2,18 +2,19 @@
 
 Each function takes keyword arguments only and runs in its own transaction. Membership changes
 first lock the team row, so two managers acting at once cannot both pass the "at least one
-manager" check. Who may do what is decided by `Team.is_manager`; a refusal raises Django's
+manager" check. Who may do what is decided in `teams.permissions`; a refusal raises Django's
 `PermissionDenied`, bad input raises `ValidationError` (a dict naming the field where there is one).
 """
 
 import re
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from . import permissions
 from .models import Membership, Team, TeamInvite
 
 NAME_MAX_LENGTH = Team._meta.get_field("name").max_length
@@ -54,8 +55,7 @@ def _lock(team):
 
 
 def _require_manager(team, user, action):
-    if not team.is_manager(user):
-        raise PermissionDenied(f"Only managers of {team.name} can {action}.")
+    permissions.require_manager(user, team, action)
 
 
 def _clean_name(name):
@@ -227,7 +227,7 @@ def invite_accept(*, token, user):
     """
     invite = invite_find(token=token)
     team = invite.team
-    if team.is_member(user):
+    if permissions.is_member(user, team):
         raise AlreadyMember(team)
     now = timezone.now()
     try:

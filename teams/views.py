@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import services
+from . import permissions, services
 from .forms import InviteForm, MemberAddForm, MemberRoleForm, TeamForm, add_service_errors
 from .models import Membership, Team
 
@@ -19,25 +19,17 @@ def _membership(team, username):
     return get_object_or_404(team.memberships.select_related("user"), user__username=username)
 
 
-def _forbidden(request, team, error):
-    return render(request, "teams/forbidden.html", {"team": team, "message": str(error)}, status=403)
-
-
-def _forbidden_unless_manager(request, team, action):
-    if team.is_manager(request.user):
-        return None
-    return _forbidden(request, team, f"Only managers of {team.name} can {action}. Your role here is interviewer.")
 
 
 def _render_detail(request, team, *, status=200, **forms):
     """The team page. Forms passed in (bound, with errors) replace the blank ones."""
     memberships = list(team.memberships.for_display())
-    is_manager = team.is_manager(request.user)
+    is_manager = permissions.manages(request.user, team)
     context = {
         "team": team,
         "memberships": memberships,
         "is_manager": is_manager,
-        "my_role": team.role_of(request.user),
+        "my_role": permissions.role(request.user, team),
     }
     if is_manager:
         role_form = forms.get("role_form")
@@ -96,8 +88,7 @@ def team_detail(request, pk):
 @login_required
 def team_rename(request, pk):
     team = _team(request, pk)
-    if refused := _forbidden_unless_manager(request, team, "rename the team"):
-        return refused
+    permissions.require_manager(request.user, team, "rename the team")
     form = TeamForm(request.POST)
     if form.is_valid():
         try:
@@ -114,8 +105,7 @@ def team_rename(request, pk):
 @login_required
 def member_add(request, pk):
     team = _team(request, pk)
-    if refused := _forbidden_unless_manager(request, team, "add members"):
-        return refused
+    permissions.require_manager(request.user, team, "add members")
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
@@ -133,8 +123,7 @@ def member_add(request, pk):
 @login_required
 def member_role(request, pk, username):
     team = _team(request, pk)
-    if refused := _forbidden_unless_manager(request, team, "change roles"):
-        return refused
+    permissions.require_manager(request.user, team, "change roles")
     membership = _membership(team, username)
     member = membership.user
     form = MemberRoleForm(request.POST, membership=membership)
@@ -156,8 +145,7 @@ def member_role(request, pk, username):
 @login_required
 def member_remove(request, pk, username):
     team = _team(request, pk)
-    if refused := _forbidden_unless_manager(request, team, "remove members"):
-        return refused
+    permissions.require_manager(request.user, team, "remove members")
     member = _membership(team, username).user
     try:
         services.member_remove(team=team, by=request.user, user=member)
@@ -187,8 +175,7 @@ def leave(request, pk):
 @login_required
 def invite_create(request, pk):
     team = _team(request, pk)
-    if refused := _forbidden_unless_manager(request, team, "create invite links"):
-        return refused
+    permissions.require_manager(request.user, team, "create invite links")
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -209,8 +196,7 @@ def invite_create(request, pk):
 @login_required
 def invite_revoke(request, pk, invite_pk):
     team = _team(request, pk)
-    if refused := _forbidden_unless_manager(request, team, "revoke invite links"):
-        return refused
+    permissions.require_manager(request.user, team, "revoke invite links")
     invite = get_object_or_404(team.invites.select_related("team"), pk=invite_pk)
     services.invite_revoke(invite=invite, by=request.user)
     messages.success(request, "Invite link revoked: nobody can join with it any more.")
@@ -240,7 +226,7 @@ def join(request, token):
     context = {
         "invite": invite,
         "team": team,
-        "already_member": team.is_member(request.user),
+        "already_member": permissions.is_member(request.user, team),
         "role": Membership.Role(invite.role).label.lower(),
     }
     return render(request, "teams/join.html", context)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from teams import services
+from teams import permissions, services
 from teams.models import Membership, Team
 
 from ..factories import UserFactory
@@ -79,6 +79,8 @@ def test_team_delete_removes_memberships_and_invites(team, owner, teammate, invi
 
 
 def test_role_helpers(team, owner, teammate, outsider):
-    assert team.role_of(owner) == "manager" and team.is_manager(owner)
-    assert team.role_of(teammate) == "interviewer" and not team.is_manager(teammate) and team.is_member(teammate)
-    assert team.role_of(outsider) is None and not team.is_member(outsider)
+    assert permissions.role(owner, team) == "manager" and permissions.manages(owner, team)
+    assert permissions.role(teammate, team) == "interviewer" and not permissions.manages(teammate, team)
+    assert permissions.is_member(teammate, team)
+    assert permissions.role(outsider, team) is None and not permissions.is_member(outsider, team)
+    assert permissions.manages(owner, team.pk) and not permissions.manages(teammate, team.pk)
