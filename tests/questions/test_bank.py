@@ -138,7 +138,8 @@ def test_load_creates_everything_and_loading_twice_changes_nothing():
     assert Question.objects.filter(difficulty="advanced").count() == 30
     basics = QuestionSet.objects.get(bank_key="aws-basics")
     assert basics.items.count() == 30
-    assert list(basics.items.values_list("question__number", flat=True)) == list(range(1, 31))
+    basic_numbers = [q["number"] for q in BANK.questions if q["difficulty"] == "basic"]
+    assert list(basics.items.values_list("question__number", flat=True)) == basic_numbers
     for s in QuestionSet.objects.filter(bank_key__isnull=False):
         assert s.items.exists(), s.title
 
@@ -211,3 +212,34 @@ def test_the_api_counts_the_loaded_bank_by_difficulty(client):
     assert counts == {"basic": 30, "intermediate": 40, "advanced": 30}
     question = client.get(f"/api/questions/{Question.objects.get(number=50).pk}/").json()
     assert 3 <= len(question["keypoints"]) <= 6 and question["reference_answer"]
+
+
+@pytest.mark.django_db
+def test_a_reviewed_rubric_keeps_the_marks_of_old_answers_readable(tmp_path):
+    """Keys never change; a keypoint rewritten or dropped by a review leaves past answers as they were."""
+    from sessions import services as session_services
+
+    load_bank(BANK)
+    user = UserFactory()
+    question = Question.objects.get(number=1)
+    session = session_services.session_create(by=user, mode="self", question_ids=[question.pk])
+    session_services.answer_submit(session=session, position=1, by=user)
+    asked = list(session.answers.get().keypoints.order_by("position"))
+    session_services.mark_set(session=session, position=1, keypoint_id=asked[0].pk, by=user, value="covered")
+
+    for name in ("tags.yaml", "sets.yaml"):
+        (tmp_path / name).write_text((BANK_DIR / name).read_text())
+    for path in BANK_DIR.glob("aws_*.yaml"):
+        entries = yaml.safe_load(path.read_text())
+        if entries[0]["number"] == 1:
+            entries[0]["keypoints"][0]["text"] = "A rewritten first keypoint."
+            entries[0]["keypoints"] = entries[0]["keypoints"][:3]
+        (tmp_path / path.name).write_text(yaml.safe_dump(entries))
+    load_bank(read_bank(tmp_path))
+
+    question.refresh_from_db()
+    assert question.bank_key == BANK.questions[0]["key"]
+    assert question.keypoints.first().text == "A rewritten first keypoint." and question.keypoints.count() == 3
+    kept = list(session.answers.get().keypoints.order_by("position"))
+    assert [kp.text for kp in kept] == [kp.text for kp in asked]
+    assert kept[0].marks.get().value == "covered"
