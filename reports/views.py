@@ -10,8 +10,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from questions.models import QuestionSet
 
-from . import queries, services
-from . import render as rendering
+from . import csv_export, pdf, queries, services
 from .forms import PreferenceForm, ProgressRequestForm
 from .models import Kind, Report, ReportStatus
 
@@ -91,11 +90,11 @@ def download(request, pk):
 def report_file(report, fmt, user):
     stem = f"{report.kind.replace('_', '-')}-report-{report.pk}"
     if fmt == "pdf":
-        return rendering.pdf_bytes(report.data_for(user)), f"{stem}.pdf"
+        return pdf.pdf_bytes(report.data_for(user)), f"{stem}.pdf"
     if report.kind == Kind.PROGRESS:
         rows = queries.progress_answer_rows(report.user, report.period, viewer=user)
-        return rendering.csv_bytes(rows), f"{stem}.csv"
-    return rendering.question_set_csv_bytes(report.data), f"{stem}.csv"
+        return csv_export.csv_bytes(rows), f"{stem}.csv"
+    return csv_export.question_set_csv_bytes(report.data), f"{stem}.csv"
 
 
 @login_required

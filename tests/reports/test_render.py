@@ -11,7 +11,8 @@ import pytest
 from django.template.loader import render_to_string
 from PIL import Image
 
-from reports.render import csv_bytes, pdf_bytes, question_set_csv_bytes, safe_cell
+from reports.csv_export import csv_bytes, question_set_csv_bytes, safe_cell
+from reports.pdf import pdf_bytes
 from reports.templatetags.charts import bar_chart_svg, grouped_bar_chart_svg, line_chart_svg, question_insights
 
 XSS = "<script>alert(1)</script>"

@@ -20,6 +20,7 @@ import random
 import secrets
 import tracemalloc
 from datetime import timedelta
+from itertools import islice
 from time import perf_counter
 
 from django.contrib.auth.models import User
@@ -50,7 +51,7 @@ PREFIX = "bench-reports-"
 TARGET_SECONDS = 2.0
 TARGET_MB = 200
 BATCH = 2000
-CHUNK_SESSIONS = 250  # sessions written per round, so setup memory stays flat
+CHUNK_SESSIONS = 250  # sessions written per round
 TAGS = ["S3", "IAM", "VPC", "Kubernetes", "Linux", "Networking", "Databases", "Security"]
 MARKS = [MarkValue.COVERED, MarkValue.PARTIAL, MarkValue.MISSED, None]
 MARK_WEIGHTS = [5, 2, 2, 1]
@@ -182,26 +183,25 @@ class Command(BaseCommand):
         questions = self.questions(question_count, owner=candidate, visibility=Visibility.PRIVATE, tags=tags)
         practised = questions[: max(answers_per_session, int(len(questions) * 0.9))]  # the rest: never tried
         now = timezone.now()
-        plans = []
-        for _ in range(sessions):
-            lead = peer if rng.random() < 0.2 else candidate
-            finished = now - timedelta(minutes=rng.randint(0, 730 * 24 * 60))
-            session = InterviewSession(
-                mode=Mode.PEER if lead is peer else Mode.SELF,
-                status=Status.FINISHED,
-                title="Bench practice",
-                interviewer=lead,
-                candidate=candidate,
-                question_count=answers_per_session,
-                started_at=finished - timedelta(minutes=30),
-                finished_at=finished,
-            )
-            asked = rng.sample(practised, min(answers_per_session, len(practised)))
-            plans.append((session, [(lead, True, "")], [(q, [lead]) for q in asked]))
-            if len(plans) == CHUNK_SESSIONS:
-                self.write(plans)
-                plans = []
-        self.write(plans)
+
+        def plans():
+            for _ in range(sessions):
+                lead = peer if rng.random() < 0.2 else candidate
+                finished = now - timedelta(minutes=rng.randint(0, 730 * 24 * 60))
+                session = InterviewSession(
+                    mode=Mode.PEER if lead is peer else Mode.SELF,
+                    status=Status.FINISHED,
+                    title="Bench practice",
+                    interviewer=lead,
+                    candidate=candidate,
+                    question_count=answers_per_session,
+                    started_at=finished - timedelta(minutes=30),
+                    finished_at=finished,
+                )
+                asked = rng.sample(practised, min(answers_per_session, len(practised)))
+                yield session, [(lead, True, "")], [(q, [lead]) for q in asked]
+
+        self.write(plans())
         self.stdout.write(f"practice: {sessions} sessions of {self.run}candidate, {len(questions)} questions")
         return candidate
 
@@ -222,38 +222,44 @@ class Command(BaseCommand):
         )
         people = self.users([f"candidate-{i:04}" for i in range(candidates)])
         now = timezone.now()
-        plans = []
-        for person in people:
-            lead, panelist = rng.sample(interviewers, 2)
-            finished = rng.random() < 0.9
-            when = now - timedelta(minutes=rng.randint(60, 90 * 24 * 60))
-            session = InterviewSession(
-                mode=Mode.STRUCTURED,
-                status=Status.FINISHED if finished else Status.LIVE,
-                title="Bench loop",
-                question_set=question_set,
-                team=team,
-                interviewer=lead,
-                candidate=person,
-                candidate_email=person.email,
-                question_count=len(questions),
-                started_at=when,
-                finished_at=when + timedelta(minutes=45) if finished else None,
-            )
-            recommend = (lambda: rng.choice(Recommendation.values)) if finished else (lambda: "")
-            reviewers = [(lead, True, recommend()), (panelist, False, recommend())]
-            plans.append((session, reviewers, [(q, [lead, panelist]) for q in questions]))
-            if len(plans) == CHUNK_SESSIONS:
-                self.write(plans)
-                plans = []
-        self.write(plans)
+
+        def plans():
+            for person in people:
+                lead, panelist = rng.sample(interviewers, 2)
+                finished = rng.random() < 0.9
+                when = now - timedelta(minutes=rng.randint(60, 90 * 24 * 60))
+                session = InterviewSession(
+                    mode=Mode.STRUCTURED,
+                    status=Status.FINISHED if finished else Status.LIVE,
+                    title="Bench loop",
+                    question_set=question_set,
+                    team=team,
+                    interviewer=lead,
+                    candidate=person,
+                    candidate_email=person.email,
+                    question_count=len(questions),
+                    started_at=when,
+                    finished_at=when + timedelta(minutes=45) if finished else None,
+                )
+                recommend = (lambda: rng.choice(Recommendation.values)) if finished else (lambda: "")
+                reviewers = [(lead, True, recommend()), (panelist, False, recommend())]
+                yield session, reviewers, [(q, [lead, panelist]) for q in questions]
+
+        self.write(plans())
         self.stdout.write(f"hiring: {candidates} structured interviews on {question_set.title!r}, 2 interviewers each")
         return question_set
 
     def write(self, plans):
-        """Sessions with their reviewers, answers (snapshots), keypoints, marks and reviews."""
-        if not plans:
-            return
+        """Sessions with their reviewers, answers (snapshots), keypoints, marks and reviews.
+
+        `plans` is an iterable of (session, reviewers, questions) read CHUNK_SESSIONS at a time, so
+        setup memory stays flat.
+        """
+        plans = iter(plans)
+        while chunk := list(islice(plans, CHUNK_SESSIONS)):
+            self.write_chunk(chunk)
+
+    def write_chunk(self, plans):
         rng = self.random
         InterviewSession.objects.bulk_create([session for session, _, _ in plans], batch_size=BATCH)
         Reviewer.objects.bulk_create(

@@ -1,0 +1,76 @@
+"""Report downloads as CSV: a candidate's answers (progress), and a hiring report's grid.
+
+Cells that a spreadsheet would read as a formula get a leading apostrophe.
+"""
+
+import csv
+import io
+from datetime import date
+
+from .formatting import recommendations_text
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ANSWER_COLUMNS = ["session_id", "finished_at", "mode", "position", "prompt", "difficulty", "tags", "score"]
+
+
+def safe_cell(value):
+    """A value as a CSV cell; text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _joined(value, sep=";"):
+    if isinstance(value, list | tuple):
+        return sep.join(str(v) for v in value)
+    return value
+
+
+def csv_bytes(rows) -> bytes:
+    """The progress CSV: one row per answer, keypoint_N / weight_N / mark_N up to the longest rubric.
+
+    `rows` is any iterable of progress_answer_rows() dicts; it is read once.
+    """
+    body = io.StringIO()
+    writer = csv.writer(body)
+    widest = 0
+    for row in rows:
+        keypoints = row.get("keypoints") or []
+        widest = max(widest, len(keypoints))
+        cells = [row.get(c) for c in ANSWER_COLUMNS]
+        cells[ANSWER_COLUMNS.index("tags")] = _joined(row.get("tags"))
+        for kp in keypoints:
+            cells += [kp.get("text"), kp.get("weight"), kp.get("mark") or "unmarked"]
+        writer.writerow([safe_cell(c) for c in cells])
+    head = io.StringIO()
+    keypoint_columns = [f"{name}_{n}" for n in range(1, widest + 1) for name in ("keypoint", "weight", "mark")]
+    csv.writer(head).writerow(ANSWER_COLUMNS + keypoint_columns)
+    return (head.getvalue() + body.getvalue()).encode("utf-8")
+
+
+def question_set_csv_bytes(data) -> bytes:
+    """The hiring CSV: one row per candidate, one column per question (the panel's mean score)."""
+    data = data or {}
+    questions = data.get("questions") or []
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["session_id", "candidate", "status"]
+    header += [f"Q{q.get('position')}: {q.get('prompt', '')}" for q in questions]
+    header += ["mean", "recommendations"]
+    writer.writerow([safe_cell(h) for h in header])
+    for c in data.get("candidates") or []:
+        scores = list(c.get("scores") or [])
+        scores += [None] * (len(questions) - len(scores))
+        cells = [c.get("session_id"), c.get("candidate"), c.get("status"), *scores[: len(questions)]]
+        cells += [c.get("mean"), recommendations_text(c.get("recommendations"))]
+        writer.writerow([safe_cell(v) for v in cells])
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,103 @@
+"""The progress report's PDF: the same sections as its page (templates/reports/_progress_body.html)."""
+
+from reportlab.platypus import KeepTogether
+
+from reports.charts import bar_chart, line_chart
+from reports.formatting import delta_words, number, period_label, score, signed
+
+from .flowables import WIDTH, bar_drawings, date_text, drawings, empty, paragraph, styles, table, widths
+
+
+def progress_story(data):
+    st = styles()
+    totals = data.get("totals") or {}
+    rng = data.get("range") or {}
+    story = [paragraph(f"Progress report: {data.get('user') or 'you'}", st["title"])]
+    span = (
+        f"{date_text(rng.get('start'))} to {date_text(rng.get('end'))}"
+        if rng.get("start")
+        else f"everything up to {date_text(rng.get('end'))}"
+        if rng.get("end")
+        else ""
+    )
+    meta = period_label(data.get("period")) + (f": {span}" if span else "")
+    meta += f". Generated {date_text(data.get('generated_at'), with_time=True)}." if data.get("generated_at") else "."
+    story.append(paragraph(meta, st["meta"]))
+
+    story.append(paragraph("Summary", st["h2"]))
+    counts = [totals.get("sessions") or 0, totals.get("questions") or 0, score(totals.get("mean_score"))]
+    story.append(table(["Sessions", "Questions answered", "Mean score (0 to 100)"], [counts], [WIDTH / 3] * 3))
+    story += _change(data.get("change") or {})
+
+    over_time = data.get("over_time") or []
+    line = line_chart([(r.get("date"), number(r.get("mean_score"))) for r in over_time])
+    story.append(KeepTogether([paragraph("Score over time", st["h2"]), *drawings([line])]))
+    if over_time:
+        rows = [
+            [date_text(r.get("date")), r.get("sessions"), r.get("questions"), score(r.get("mean_score"))]
+            for r in over_time
+        ]
+        header = ["Date", "Sessions", "Questions", "Mean score"]
+        story.append(table(header, rows, widths(0.4, 0.2, 0.2, 0.2), numeric=(1, 2, 3)))
+
+    story.append(paragraph("Mastery", st["h2"]))
+    for heading, key, col in (("By topic", "by_tag", "Topic"), ("By difficulty", "by_difficulty", "Difficulty")):
+        items = data.get(key) or []
+        labels = [str(r.get(key[3:], "")).capitalize() if key == "by_difficulty" else r.get("tag", "") for r in items]
+        pairs = list(zip(labels, items, strict=True))
+        bars = bar_drawings(bar_chart, [(label, number(r.get("mean_score"))) for label, r in pairs])
+        story.append(KeepTogether([paragraph(heading, st["h3"]), *bars]))
+        if items:
+            rows = [[label, r.get("answers"), score(r.get("mean_score"))] for label, r in pairs]
+            story.append(table([col, "Answers", "Mean score"], rows, widths(0.6, 0.2, 0.2), numeric=(1, 2)))
+
+    story.append(paragraph("Keypoints you miss most often", st["h2"]))
+    missed = data.get("missed_keypoints") or []
+    if missed:
+        rows = [[m.get("keypoint"), m.get("question"), m.get("missed"), m.get("asked")] for m in missed]
+        header = ["Keypoint", "Question", "Missed", "Asked"]
+        story.append(table(header, rows, widths(0.4, 0.4, 0.1, 0.1), numeric=(2, 3)))
+    else:
+        story.append(empty())
+    return story + _practise_next(data.get("practise_next") or {})
+
+
+def _change(change):
+    st = styles()
+    story = [paragraph("Since your previous report", st["h2"])]
+    if not change.get("previous_report_id"):
+        text = "This is your first report for this period, so there is nothing to compare with yet."
+        return story + [paragraph(text, st["body"])]
+    when = date_text(change.get("previous_generated_at"))
+    generated = f", generated {when}" if when else ""
+    story.append(paragraph(f"Compared with your previous report for this period{generated}:", st["body"]))
+    mean_delta, sessions_delta = change.get("mean_score_delta"), change.get("sessions_delta")
+    story.append(paragraph(f"Mean score: {delta_words(mean_delta, 'points')} ({signed(mean_delta)})", st["item"]))
+    story.append(paragraph(f"Sessions: {delta_words(sessions_delta, '')} ({signed(sessions_delta)})", st["item"]))
+    return story
+
+
+def _practise_next(practise):
+    st = styles()
+    story = [paragraph("What to practise next", st["h2"]), paragraph("Your weakest questions", st["h3"])]
+    weakest = practise.get("weakest_questions") or []
+    for n, q in enumerate(weakest, 1):
+        attempts = q.get("attempts") or 0
+        plural = "s" if attempts != 1 else ""
+        text = f"{q.get('prompt', '')} (mean {score(q.get('mean_score'))} over {attempts} attempt{plural})"
+        story.append(paragraph(text, st["item"], bulletText=f"{n}."))
+    if not weakest:
+        story.append(empty())
+    story.append(paragraph("Topics to work on", st["h3"]))
+    tags = practise.get("weakest_tags") or []
+    story.append(
+        paragraph(", ".join(str(t) for t in tags), st["body"]) if tags else empty("No topic has a mean below 70.")
+    )
+    story.append(paragraph("Questions you have never tried", st["h3"]))
+    never = practise.get("never_tried") or []
+    for q in never:
+        difficulty = f" ({q.get('difficulty')})" if q.get("difficulty") else ""
+        story.append(paragraph(f"{q.get('prompt', '')}{difficulty}", st["item"], bulletText="•"))
+    if not never:
+        story.append(empty("You have tried every question you can see."))
+    return story
