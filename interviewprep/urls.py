@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_token
 from questions import api as questions_api
+from questions.suggest.api import SuggestView
 from reports import api as reports_api
 from sessions import api as sessions_api
 from teams import api as teams_api
@@ -30,6 +31,7 @@ urlpatterns = [
     path("api/auth/token/", obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/questions/<int:pk>/suggest/", SuggestView.as_view(), name="question-suggest"),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]

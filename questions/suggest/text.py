@@ -1,0 +1,131 @@
+"""Writing turned into comparable tokens, each remembering where it stood in the original text.
+
+A token is lower-cased and stemmed (Snowball's English stemmer), numbers lose their thousands
+separators ("16,000" -> "16000", "80k" -> "80000"), and the ways of writing an AWS thing become
+one canonical token (``lexicon.PHRASES``). Sentences are split on . ! ? ; and line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from .lexicon import NEGATORS, PHRASES, STOP_WORDS, UNITS
+
+_STEMMER = snowballstemmer.stemmer("english")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z][a-z0-9]*(?:['’][a-z]+)?|%")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=:)\s+(?=[A-Z-])")
+_CLAUSE_BREAK = {"but", "whereas", "while", "although", "however", "unlike", "instead"}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # the canonical, stemmed form
+    start: int  # where it stands in the original text
+    end: int
+    raw: str  # the word as written, lower-cased
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word) if word.isalpha() and len(word) > 3 else word
+
+
+def _number(raw: str) -> str:
+    digits = raw.replace(",", "")
+    return digits[:-2] if digits.endswith(".0") else digits
+
+
+@lru_cache(maxsize=1)
+def _phrase_table() -> dict[tuple[str, ...], str]:
+    """Word sequences (stemmed) -> canonical token; the longest are tried first."""
+    table = {}
+    for canonical, forms in PHRASES.items():
+        for form in forms:
+            words = tuple(stem(w) for w in re.findall(r"[a-z0-9]+", form.lower()))
+            table[words] = canonical
+    return table
+
+
+@lru_cache(maxsize=1)
+def _longest_phrase() -> int:
+    return max(len(k) for k in _phrase_table())
+
+
+def tokens(text: str, offset: int = 0) -> list[Token]:
+    """The text's tokens, abbreviations and phrases canonicalised, numbers normalised."""
+    lowered = text.lower().replace("’", "'")
+    raw = []
+    for m in _TOKEN.finditer(lowered):
+        word = m.group(0)
+        if word[0].isdigit():
+            raw.append(Token(_number(word), m.start() + offset, m.end() + offset, word))
+        elif word.endswith("n't") or word in NEGATORS:
+            raw.append(Token("not", m.start() + offset, m.end() + offset, word))
+        else:
+            raw.append(Token(stem(word.split("'")[0]), m.start() + offset, m.end() + offset, word))
+    # "80k" / "80 k": thousands.
+    merged: list[Token] = []
+    for tok in raw:
+        if tok.text == "k" and merged and merged[-1].text.replace(".", "").isdigit():
+            prev = merged.pop()
+            value = float(prev.text) * 1000
+            merged.append(Token(str(int(value)) if value.is_integer() else str(value), prev.start, tok.end, prev.raw))
+        else:
+            merged.append(tok)
+    return _canonicalise(merged)
+
+
+def _canonicalise(toks: list[Token]) -> list[Token]:
+    table, longest = _phrase_table(), _longest_phrase()
+    out, i = [], 0
+    while i < len(toks):
+        for size in range(min(longest, len(toks) - i), 0, -1):
+            key = tuple(t.text for t in toks[i : i + size])
+            if key in table:
+                out.append(Token(table[key], toks[i].start, toks[i + size - 1].end, toks[i].raw))
+                i += size
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of the text."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def content(toks: list[Token]) -> list[Token]:
+    """The tokens that carry meaning: no stop words, no negators."""
+    return [t for t in toks if t.text not in STOP_WORDS and t.text != "not" and t.raw not in STOP_WORDS]
+
+
+def numbers_with_units(toks: list[Token]) -> set[tuple[str, str]]:
+    """(value, unit) for each number followed by a unit ("5 TB" -> ("5", "tb"))."""
+    found = set()
+    for a, b in zip(toks, toks[1:], strict=False):
+        if a.text.replace(".", "").isdigit() and b.raw in UNITS:
+            found.add((a.text, UNITS[b.raw]))
+    return found
+
+
+def negated_at(toks: list[Token], index: int, window: int = 4) -> bool:
+    """Is the token at ``index`` in the scope of a negator a few words before it, in its clause?"""
+    for j in range(index - 1, max(-1, index - window - 1), -1):
+        if toks[j].raw in _CLAUSE_BREAK:
+            return False
+        if toks[j].text == "not":
+            return True
+    return False

@@ -1,0 +1,142 @@
+"""Keypoint suggestions: the matcher's checks on worked examples, and the API's contract."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from questions.suggest import Keypoint, suggest
+from sessions import services as session_services
+
+from ..factories import QuestionFactory, UserFactory
+
+SG = [
+    Keypoint(1, "Security groups are stateful: return traffic is allowed automatically.",
+             ["stateful", "return traffic", "remembers the connection"], ["security groups are stateless"]),
+    Keypoint(2, "Network ACLs are stateless, so return traffic needs its own rule.",
+             ["stateless", "ephemeral ports", "inbound and outbound rules"], ["NACLs are stateful"]),
+    Keypoint(3, "A gp3 volume has a baseline of 3,000 IOPS.", ["3,000 IOPS", "baseline"], []),
+]  # fmt: skip
+PROMPT = "How do security groups and network ACLs differ?"
+
+
+def verdicts(answer, keypoints=SG):
+    return [s.verdict for s in suggest(answer, keypoints, prompt=PROMPT)]
+
+
+def test_a_right_answer_is_covered_with_the_words_that_show_it():
+    answer = "Security groups are stateful, so return traffic is allowed. NACLs are stateless: open ephemeral ports."
+    found = suggest(answer, SG, prompt=PROMPT)
+    assert [s.verdict for s in found[:2]] == ["covered", "covered"]
+    for s in found[:2]:
+        assert s.evidence and all(answer[e["start"] : e["end"]] == e["text"] for e in s.evidence)
+    assert "stateful" in found[0].evidence[0]["text"]
+    assert found[2].verdict == "missed" and found[2].evidence == []
+
+
+def test_abbreviations_count_as_the_name():
+    short = "An SG is stateful: return traffic is let back in automatically."
+    long = "A security group is stateful: return traffic is let back in automatically."
+    assert verdicts(short)[0] == verdicts(long)[0] == "covered"
+
+
+def test_right_words_about_the_wrong_service_do_not_count():
+    # A neighbour answer: "stateful" said of NACLs is not the security-group keypoint.
+    assert verdicts("Network ACLs are stateful and remember the connection, so return traffic flows.")[0] != "covered"
+
+
+def test_a_contradicting_phrase_makes_it_missed():
+    assert verdicts("Security groups are stateless, you must allow return traffic yourself.")[0] == "missed"
+
+
+def test_a_negated_term_does_not_count():
+    assert verdicts("Security groups are not stateful.")[0] != "covered"
+
+
+def test_a_wrong_number_in_the_keypoints_unit_makes_it_missed():
+    assert verdicts("gp3 gives a baseline of 16,000 IOPS on every volume.")[2] == "missed"
+    assert verdicts("gp3 gives a baseline of 3000 IOPS regardless of size.")[2] == "covered"
+
+
+def test_an_empty_or_off_topic_answer_covers_nothing():
+    assert set(verdicts("")) == {"missed"}
+    assert set(verdicts("I would use Terraform modules and a CI pipeline to deploy.")) == {"missed"}
+
+
+# --- the API ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def question(owner):
+    return QuestionFactory(
+        owner=owner,
+        visibility="private",
+        prompt=PROMPT,
+        keypoints=["Security groups are stateful.", "NACLs are stateless.", "Rules are evaluated in order."],
+    )
+
+
+def api(user=None):
+    client = APIClient()
+    if user:
+        client.force_authenticate(user)
+    return client
+
+
+def url(question):
+    return f"/api/questions/{question.pk}/suggest/"
+
+
+def test_the_api_answers_the_contract(owner, question):
+    answer = "Security groups are stateful. Nothing else."
+    response = api(owner).post(url(question), {"answer": answer}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["question"] == question.pk
+    ids = list(question.keypoints.order_by("position").values_list("pk", flat=True))
+    assert [s["keypoint"] for s in body["suggestions"]] == ids
+    assert [s["position"] for s in body["suggestions"]] == [1, 2, 3]
+    for s in body["suggestions"]:
+        assert s["verdict"] in ("covered", "partial", "missed") and 0 <= s["confidence"] <= 1
+        assert all(answer[e["start"] : e["end"]] == e["text"] for e in s["evidence"])
+        assert (s["verdict"] != "missed") or s["evidence"] == []
+        assert (s["verdict"] != "covered") or s["evidence"]
+    assert body["suggestions"][0]["verdict"] == "covered"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [({}, "answer"), ({"answer": "x" * 50_001}, "answer"), ({"answer": None}, "answer")],
+)
+def test_bad_input_answers_400_naming_the_field(owner, question, body, field):
+    response = api(owner).post(url(question), body, format="json")
+    assert response.status_code == 400 and field in response.json()
+
+
+def test_who_may_ask(owner, question, outsider):
+    assert api(outsider).post(url(question), {"answer": "x"}, format="json").status_code == 404
+    assert api().post(url(question), {"answer": "x"}, format="json").status_code in (401, 403)
+    assert api(owner).get(url(question)).status_code == 405
+    assert api(owner).post("/api/questions/999999/suggest/", {"answer": "x"}, format="json").status_code == 404
+
+
+def test_a_candidate_in_a_live_interview_gets_no_suggestions(owner, question):
+    public = QuestionFactory(owner=None, visibility="public", keypoints=["One.", "Two.", "Three."])
+    candidate = UserFactory()
+    session = session_services.session_create(by=owner, mode="peer", question_ids=[public.pk])
+    session_services.session_join(token=session.invite_token, user=candidate)
+    assert api(candidate).post(url(public), {"answer": "x"}, format="json").status_code == 403
+
+
+def test_suggestions_are_throttled_per_user(owner, question, settings):
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"suggestions": "2/min"}}
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import ScopedRateThrottle
+
+    cache.clear()
+    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    try:
+        codes = [api(owner).post(url(question), {"answer": "x"}, format="json").status_code for _ in range(3)]
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = {"suggestions": "120/min"}
+    assert codes == [200, 200, 429]
