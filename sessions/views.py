@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,8 @@ from questions.models import QuestionSet
 
 from . import permissions, presenters, services
 from .forms import FinishForm, PeerStartForm, ScorecardForm, SelfStartForm, StructuredStartForm
-from .models import InterviewSession, MarkValue, Mode, Status
+from .models import InterviewSession, MarkValue, Mode, Recommendation, Status
+from .queries import panel_scores
 
 
 def _session(request, pk):
@@ -384,35 +385,15 @@ def compare(request, set_pk):
     qset = get_object_or_404(QuestionSet.objects.for_user(request.user).select_related("team"), pk=set_pk)
     if not Membership.objects.manages(request.user, qset.team_id):
         raise Http404("No such comparison.")
-    sessions = list(
-        InterviewSession.objects.filter(mode=Mode.STRUCTURED, question_set=qset, team_id=qset.team_id)
-        .select_related("candidate")
-        .prefetch_related("answers__reviews", "reviewers__user")
-        .order_by("scheduled_at", "pk")
-    )
-    columns = max((s.question_count for s in sessions), default=0)
-    rows = []
-    for s in sessions:
-        cells = []
-        for answer in sorted(s.answers.all(), key=lambda a: a.position):
-            scores = [r.score for r in answer.reviews.all()]
-            ratings = [r.rating for r in answer.reviews.all() if r.rating]
-            cells.append(
-                {
-                    "score": round(sum(scores) / len(scores), 1) if scores else None,
-                    "rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
-                }
-            )
-        scored = [c["score"] for c in cells if c["score"] is not None]
-        rows.append(
-            {
-                "session": s,
-                "candidate": s.candidate.username if s.candidate else s.candidate_email,
-                "cells": cells,
-                "mean": round(sum(scored) / len(scored), 1) if scored else None,
-                "recommendations": [
-                    (r.user.username, r.get_recommendation_display()) for r in s.reviewers.all() if r.recommendation
-                ],
-            }
-        )
-    return render(request, "sessions/compare.html", {"set": qset, "rows": rows, "columns": range(1, columns + 1)})
+    sessions = InterviewSession.objects.filter(mode=Mode.STRUCTURED, question_set=qset, team_id=qset.team_id)
+    columns = range(1, (sessions.aggregate(most=Max("question_count"))["most"] or 0) + 1)
+    rows = panel_scores(sessions.order_by("scheduled_at", "pk"), columns)
+    for row in rows:
+        row["status_label"] = Status(row["status"]).label
+        row["cells"] = list(zip(row["scores"], row["ratings"], strict=True))
+        row["given"] = [
+            (r["interviewer"], Recommendation(r["recommendation"]).label)
+            for r in row["recommendations"]
+            if r["recommendation"]
+        ]
+    return render(request, "sessions/compare.html", {"set": qset, "rows": rows, "columns": columns})

@@ -1,62 +1,24 @@
-"""The shapes these functions return are documented in docs/reports.md.
+"""The progress report: a candidate's own finished self-assessments and peer interviews over a period.
 
-Read-only aggregations behind the progress and hiring reports: the JSON kept in Report.data.
-
-Every section is computed by the database, one query per section (the hiring report's candidates
-take three, its agreement two), so the number of queries does not depend on how many sessions or
-answers there are: 7 for a progress report, 8 for a hiring report (9 when the set's team is not
-loaded yet). No report loads answers into memory; Python only reshapes aggregated rows, whose
-number is bounded by the output (questions, tags, candidates x questions). The CSV rows stream.
-
-Scores: an answer's score in a progress report is ``Answer.score`` (the lead's), null counting as
-0; in a hiring report it is each reviewer's ``AnswerReview.score``. Numbers are rounded to one
-decimal, shares (0 to 1) to two.
-
-The lead of a session is its ``interviewer``: ``sessions.services`` makes exactly that user the
-lead ``Reviewer`` (in a peer session's mirror too), and ``Answer.score`` is their score. Matching
-a mark's user to that column of the same row lets the database join instead of running a
-subquery per keypoint.
+Seven queries, one per section, however many sessions; the CSV rows stream.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from itertools import islice
 
-from django.db.models import (
-    Avg,
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Abs, Coalesce, TruncDate, TruncWeek
+from django.db.models import Avg, BooleanField, Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from questions.models import Difficulty, Question, rubric_locked_filter
-from sessions.models import (
-    Answer,
-    AnswerKeypoint,
-    AnswerReview,
-    InterviewSession,
-    Mark,
-    MarkValue,
-    Mode,
-    Recommendation,
-    Reviewer,
-    Status,
-)
+from sessions.models import Answer, AnswerKeypoint, InterviewSession, Mode, Status
 
-from .models import Kind, Period, ReportStatus
+from ..models import Kind, Period, ReportStatus
+from .figures import NOT_MISSED, iso_utc, round_or_none
 
 PERIOD_DAYS = {Period.DAYS_30: 30, Period.DAYS_90: 90, Period.ALL: None}
 PROGRESS_MODES = [Mode.SELF, Mode.PEER]  # a structured interview's scorecard never reaches its candidate
@@ -67,19 +29,10 @@ WEAKEST_TAGS = 3
 WEAK_BELOW = 70
 NEVER_TRIED = 10
 CSV_CHUNK_SIZE = 500
-NOT_MISSED = [MarkValue.COVERED, MarkValue.PARTIAL]  # a "missed" mark, or none, is a miss
-
-
-def _round(value, digits=1):
-    return None if value is None else round(float(value), digits)
 
 
 def _mean(total, count):
     return total / count if count else None
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
 
 
 def _day(value) -> str:
@@ -105,9 +58,6 @@ def _progress_filter(user, start, end, prefix="") -> Q:
     if start is not None:
         condition &= Q(**{f"{prefix}finished_at__gte": start})
     return condition
-
-
-# --- progress ------------------------------------------------------------------------------------
 
 
 def progress_report(user, period: str, *, now: datetime | None = None, previous=None) -> dict:
@@ -136,13 +86,13 @@ def progress_report(user, period: str, *, now: datetime | None = None, previous=
     return {
         "kind": Kind.PROGRESS.value,
         "period": period,
-        "generated_at": _iso(now),
+        "generated_at": iso_utc(now),
         "user": user.get_username(),
-        "range": {"start": _iso(start), "end": _iso(end)},
+        "range": {"start": iso_utc(start), "end": iso_utc(end)},
         "totals": {
             "sessions": totals["sessions"],
             "questions": totals["questions"],
-            "mean_score": _round(mean_score),
+            "mean_score": round_or_none(mean_score),
         },
         "over_time": _over_time(sessions, start or totals["first"], end),
         "by_tag": by_tag,
@@ -175,7 +125,7 @@ def _over_time(sessions, span_start, end) -> list[dict]:
             "date": _day(row["bucket"]),
             "sessions": row["sessions"],
             "questions": row["questions"],
-            "mean_score": _round(_mean(row["total"] or 0.0, row["questions"])),
+            "mean_score": round_or_none(_mean(row["total"] or 0.0, row["questions"])),
         }
         for row in rows
     ]
@@ -209,7 +159,7 @@ def _by_tag(answers, answer_score) -> list[dict]:
     rows = []
     for slug, count in counts.items():
         name = min(names[slug].items(), key=lambda item: (-item[1], item[0]))[0]  # the name used most
-        rows.append({"tag": name, "answers": count, "mean_score": _round(totals[slug] / count)})
+        rows.append({"tag": name, "answers": count, "mean_score": round_or_none(totals[slug] / count)})
     return sorted(rows, key=lambda row: (row["mean_score"], row["tag"]))
 
 
@@ -225,7 +175,7 @@ def _by_difficulty(answers, answer_score) -> list[dict]:
         .order_by(order, "difficulty")
     )
     return [
-        {"difficulty": row["difficulty"], "answers": row["answers"], "mean_score": _round(row["mean_score"])}
+        {"difficulty": row["difficulty"], "answers": row["answers"], "mean_score": round_or_none(row["mean_score"])}
         for row in rows
     ]
 
@@ -267,7 +217,7 @@ def _weakest_questions(user, answers, answer_score) -> list[dict]:
         {
             "question_id": row["question_id"],
             "prompt": row["question__prompt"],
-            "mean_score": _round(row["mean_score"]),
+            "mean_score": round_or_none(row["mean_score"]),
             "attempts": row["attempts"],
         }
         for row in rows
@@ -315,8 +265,8 @@ def _change(user, period, previous, sessions, mean_score) -> dict:
     before_mean, before_sessions = before.get("mean_score"), before.get("sessions")
     return {
         "previous_report_id": previous.pk,
-        "previous_generated_at": previous.data.get("generated_at") or _iso(previous.finished_at),
-        "mean_score_delta": _round(mean_score - before_mean)
+        "previous_generated_at": previous.data.get("generated_at") or iso_utc(previous.finished_at),
+        "mean_score_delta": round_or_none(mean_score - before_mean)
         if mean_score is not None and before_mean is not None
         else None,
         "sessions_delta": sessions - before_sessions if before_sessions is not None else None,
@@ -374,202 +324,18 @@ def progress_answer_rows(
         for answer in chunk:
             yield {
                 "session_id": answer["session_id"],
-                "finished_at": _iso(answer["session__finished_at"]),
+                "finished_at": iso_utc(answer["session__finished_at"]),
                 "mode": answer["session__mode"],
                 "position": answer["position"],
                 "prompt": answer["prompt"],
                 "difficulty": answer["difficulty"],
                 "tags": ";".join(_tag_pairs(answer["tags"]).values()),
-                "score": _round(answer["score"] or 0.0),
+                "score": round_or_none(answer["score"] or 0.0),
                 "keypoints": [] if answer["rubric_closed"] else keypoints.get(answer["pk"], []),
             }
 
 
 def _batched(iterable, size):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
         yield batch
-
-
-# --- hiring (question set) -------------------------------------------------------------------------
-
-
-def question_set_report(question_set, *, now: datetime | None = None) -> dict:
-    """A hiring manager's report on a team question set's structured interviews, any status."""
-    now = now or timezone.now()
-    sessions = InterviewSession.objects.filter(
-        mode=Mode.STRUCTURED, question_set=question_set, team_id=question_set.team_id
-    )
-    questions = _asked_questions(question_set, sessions)
-    return {
-        "kind": Kind.QUESTION_SET.value,
-        "generated_at": _iso(now),
-        "question_set": {
-            "id": question_set.pk,
-            "title": question_set.title,
-            "team": question_set.team.name if question_set.team_id else None,
-        },
-        "questions": questions,
-        "candidates": _candidates(sessions, [q["position"] for q in questions]),
-        "keypoint_misses": _keypoint_misses(sessions),
-        "interviewers": _interviewers(sessions),
-        "agreement": _agreement(sessions),
-    }
-
-
-def _asked_questions(question_set, sessions) -> list[dict]:
-    """Per position, the prompt most candidates were asked (the set's items before any interview)."""
-    rows = (
-        Answer.objects.filter(session__in=sessions)
-        .values("position", "prompt")
-        .annotate(asked=Count("pk"))
-        .order_by("position", "-asked", "prompt")
-    )
-    questions = {}
-    for row in rows:
-        questions.setdefault(row["position"], row["prompt"])
-    if not questions:
-        prompts = question_set.items.order_by("position").values_list("question__prompt", flat=True)
-        questions = dict(enumerate(prompts, 1))
-    return [{"position": position, "prompt": prompt} for position, prompt in questions.items()]
-
-
-def _candidates(sessions, positions) -> list[dict]:
-    people = sessions.values("pk", "status", "candidate_email", "candidate__username").order_by("created_at", "pk")
-    cells = (
-        AnswerReview.objects.filter(answer__session__in=sessions)
-        .values("answer__session_id", "answer__position")
-        .annotate(mean=Avg("score"))
-        .order_by()
-    )
-    panels = (
-        Reviewer.objects.filter(session__in=sessions)
-        .values("session_id", "user__username", "is_lead", "recommendation")
-        .order_by("session_id", "-is_lead", "user__username")
-    )
-    scores = {(cell["answer__session_id"], cell["answer__position"]): cell["mean"] for cell in cells}
-    recommendations = {}
-    for row in panels:
-        recommendations.setdefault(row["session_id"], []).append(
-            {"interviewer": row["user__username"], "lead": row["is_lead"], "recommendation": row["recommendation"]}
-        )
-    candidates = []
-    for person in people:
-        row_scores = [scores.get((person["pk"], position)) for position in positions]
-        scored = [score for score in row_scores if score is not None]
-        candidates.append(
-            {
-                "session_id": person["pk"],
-                "candidate": person["candidate__username"] or person["candidate_email"],
-                "status": person["status"],
-                "scores": [_round(score) for score in row_scores],
-                "mean": _round(_mean(sum(scored), len(scored))),
-                "recommendations": recommendations.get(person["pk"], []),
-            }
-        )
-    return candidates
-
-
-def _keypoint_misses(sessions) -> list[dict]:
-    """Per keypoint, over every reviewer of each answer: how often it was judged missed.
-
-    Each (reviewer of an answer, keypoint) pair is one judgement; it is a miss unless that
-    reviewer marked the keypoint covered or partly covered.
-    """
-    reviewer_has_not_missed = Exists(
-        Mark.objects.filter(
-            keypoint_id=OuterRef("pk"), user_id=OuterRef("answer__reviews__user_id"), value__in=NOT_MISSED
-        )
-    )
-    rows = (
-        AnswerKeypoint.objects.filter(answer__session__in=sessions)
-        .values("answer__position", "answer__prompt", "position", "text")
-        .annotate(
-            marked=Count("answer__reviews"),
-            missed=Count("answer__reviews", filter=~reviewer_has_not_missed),
-        )
-        .order_by("answer__position", "answer__prompt", "position", "text")
-    )
-    questions = {}
-    for row in rows:
-        question = questions.setdefault(
-            (row["answer__position"], row["answer__prompt"]),
-            {"position": row["answer__position"], "prompt": row["answer__prompt"], "keypoints": []},
-        )
-        question["keypoints"].append(
-            {
-                "text": row["text"],
-                "marked": row["marked"],
-                "missed": row["missed"],
-                "missed_share": _round(row["missed"] / row["marked"], 2) if row["marked"] else 0,
-            }
-        )
-    return list(questions.values())
-
-
-def _interviewers(sessions) -> list[dict]:
-    """Each interviewer against the whole panel (themselves included) on the answers they reviewed.
-
-    One row per pair (this interviewer's review, any review of the same answer); the pair with
-    itself carries the interviewer's own figures.
-    """
-    own = Q(answer__reviews__user_id=F("user_id"))
-    rows = (
-        AnswerReview.objects.filter(answer__session__in=sessions)
-        .values("user__username")
-        .annotate(
-            answers=Count("pk", filter=own),
-            mean_score=Avg("score", filter=own),
-            mean_rating=Avg("rating", filter=own),
-            panel_mean_score=Avg("answer__reviews__score"),
-            panel_mean_rating=Avg("answer__reviews__rating"),
-        )
-        .order_by("user__username")
-    )
-    return [
-        {
-            "interviewer": row["user__username"],
-            "answers": row["answers"],
-            "mean_score": _round(row["mean_score"]),
-            "panel_mean_score": _round(row["panel_mean_score"]),
-            "score_difference": _round(row["mean_score"] - row["panel_mean_score"])
-            if row["mean_score"] is not None and row["panel_mean_score"] is not None
-            else None,
-            "mean_rating": _round(row["mean_rating"]),
-            "panel_mean_rating": _round(row["panel_mean_rating"]),
-        }
-        for row in rows
-    ]
-
-
-def _agreement(sessions) -> dict:
-    scores = (
-        AnswerReview.objects.filter(answer__session__in=sessions, answer__reviews__user_id__gt=F("user_id"))
-        .order_by()
-        .aggregate(pairs=Count("pk"), difference=Avg(Abs(F("score") - F("answer__reviews__score"))))
-    )
-    recommendations = (
-        Reviewer.objects.filter(
-            session__in=sessions,
-            recommendation__in=Recommendation.values,
-            session__reviewers__user_id__gt=F("user_id"),
-            session__reviewers__recommendation__in=Recommendation.values,
-        )
-        .order_by()
-        .aggregate(
-            pairs=Count("pk"),
-            same=Count("pk", filter=Q(session__reviewers__recommendation=F("recommendation"))),
-        )
-    )
-    return {
-        "pairs": scores["pairs"],
-        "mean_abs_score_difference": _round(scores["difference"]),
-        "same_recommendation_share": _round(recommendations["same"] / recommendations["pairs"], 2)
-        if recommendations["pairs"]
-        else None,
-    }
