@@ -282,6 +282,13 @@ class SessionViewSet(viewsets.GenericViewSet):
 
     # --- the interviewers
 
+    @extend_schema(parameters=[POSITION], request=None, responses={200: PRESENTED, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path=r"answers/(?P<position>[0-9]+)/accept-suggestions")
+    def accept_suggestions(self, request, pk=None, position=None):
+        """Mark every keypoint of the answer as its suggestion says; each mark can still be changed."""
+        services.suggestions_accept(session=self._session(pk), position=int(position), by=request.user)
+        return self._present(pk)
+
     @extend_schema(
         parameters=[POSITION, KEYPOINT], request=MarkSerializer, responses={200: MarkResultSerializer, 409: CONFLICT}
     )

@@ -9,8 +9,9 @@ class InterviewSessionsConfig(AppConfig):
     verbose_name = "Interview sessions"
 
     def ready(self):
-        from questions.models import register_rubric_lock
+        from questions.models import register_question_use, register_rubric_lock
 
         from .models import Answer
 
         register_rubric_lock(lambda user: Answer.objects.rubric_locked_for(user).values("question_id"))
+        register_question_use(lambda: Answer.objects.filter(question__isnull=False).values("question_id"))

@@ -217,6 +217,8 @@ class AnswerKeypoint(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=300)
     weight = models.PositiveSmallIntegerField()
+    evidence = models.JSONField(default=list, blank=True, help_text="As asked: what keypoint suggestions look for.")
+    contradicts = models.JSONField(default=list, blank=True)
     source = models.ForeignKey(
         "questions.RubricKeypoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -262,6 +264,9 @@ class Mark(models.Model):
     keypoint = models.ForeignKey(AnswerKeypoint, on_delete=models.CASCADE, related_name="marks")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marks")
     value = models.CharField(max_length=10, choices=MarkValue.choices)
+    # What the keypoint suggestion said when the mark was set ("" if there was none): a mark that
+    # differs overrode it. This is how we learn where suggestions are wrong.
+    suggested = models.CharField(max_length=10, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from . import permissions
+from . import permissions, suggestions
 from .models import Answer, AnswerKeypoint, AnswerReview, InterviewSession, Mark, Mode, Reviewer, Status
 
 
@@ -80,9 +80,13 @@ def present_answer(session, answer, role, user, locked=frozenset()) -> dict:
             for kp in answer.keypoints.all()
         ],
     )
-    if role == "candidate":
+    if role == "candidate":  # never suggestions (promise 7)
         data["notes"] = review.notes if review and review.share_notes else ""
         return data
+    if role in ("lead", "panelist"):
+        found = suggestions.for_answer(answer, review.notes if review else "")
+        for kp in data["keypoints"]:
+            kp["suggestion"] = found.get(kp["id"])
     data.update(
         notes=review.notes if review else "",
         notes_version=review.notes_version if review else 0,

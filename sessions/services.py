@@ -18,7 +18,7 @@ from common.refusals import Conflict
 from questions.models import Question, QuestionSet
 from teams.models import Membership, Team
 
-from . import scoring
+from . import scoring, suggestions
 from .models import (
     Answer,
     AnswerKeypoint,
@@ -124,7 +124,15 @@ def _snapshot(session: InterviewSession, questions: list[Question]) -> None:
         for i, q in enumerate(questions, 1)
     )
     AnswerKeypoint.objects.bulk_create(
-        AnswerKeypoint(answer=a, position=kp.position, text=kp.text, weight=kp.weight, source=kp)
+        AnswerKeypoint(
+            answer=a,
+            position=kp.position,
+            text=kp.text,
+            weight=kp.weight,
+            evidence=kp.evidence,
+            contradicts=kp.contradicts,
+            source=kp,
+        )
         for a in answers
         for kp in by_id[a.question_id].keypoints.all()
     )
@@ -339,7 +347,33 @@ def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
     if value in ("", None):
         Mark.objects.filter(keypoint=keypoint, user=by).delete()
     else:
-        Mark.objects.update_or_create(keypoint=keypoint, user=by, defaults={"value": value})
+        said = suggestions.for_answer(answer, review.notes).get(keypoint.pk)
+        Mark.objects.update_or_create(
+            keypoint=keypoint, user=by, defaults={"value": value, "suggested": said["verdict"] if said else ""}
+        )
+    return _rescore(answer, reviewer, review)
+
+
+@transaction.atomic
+def suggestions_accept(*, session, position, by) -> AnswerReview:
+    """Mark every keypoint as its suggestion says (the person accepts them all at once)."""
+    reviewer = _reviewer(session, by)
+    answer = _answer(session, position)
+    _can_review(session, reviewer, answer)
+    review = _review_for_update(answer, by)
+    found = suggestions.for_answer(answer, review.notes)
+    if not found:
+        raise Conflict("There is nothing written to suggest marks from yet.")
+    for keypoint_id, said in found.items():
+        Mark.objects.update_or_create(
+            keypoint_id=keypoint_id, user=by, defaults={"value": said["verdict"], "suggested": said["verdict"]}
+        )
+    return _rescore(answer, reviewer, review)
+
+
+def _rescore(answer, reviewer, review) -> AnswerReview:
+    """Recompute the reviewer's score for the answer from their marks (the lead's is the answer's)."""
+    by = review.user_id
     marks = dict(Mark.objects.filter(keypoint__answer=answer, user=by).values_list("keypoint_id", "value"))
     review.score = scoring.answer_score((kp.weight, marks.get(kp.pk)) for kp in answer.keypoints.all())
     review.save(update_fields=["score"])
@@ -527,7 +561,15 @@ def _copy_answers(source, target):
         for a in answers
     )
     AnswerKeypoint.objects.bulk_create(
-        AnswerKeypoint(answer=copy, position=k.position, text=k.text, weight=k.weight, source_id=k.source_id)
+        AnswerKeypoint(
+            answer=copy,
+            position=k.position,
+            text=k.text,
+            weight=k.weight,
+            evidence=k.evidence,
+            contradicts=k.contradicts,
+            source_id=k.source_id,
+        )
         for a, copy in zip(answers, copies, strict=True)
         for k in a.keypoints.all()
     )

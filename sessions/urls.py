@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/answers/<int:position>/notes/", views.notes, name="notes"),
     path("<int:pk>/answers/<int:position>/rating/", views.rating, name="rating"),
     path("<int:pk>/answers/<int:position>/marks/<int:keypoint_id>/", views.mark, name="mark"),
+    path("<int:pk>/answers/<int:position>/accept-suggestions/", views.accept_suggestions, name="accept_suggestions"),
 ]

@@ -189,8 +189,13 @@ def poll(request, pk):
         answer = session.answers.all()[session.current_position - 1]
         return render(
             request,
-            "sessions/_live_answer.html",
-            {"session": session, "text": answer.text, "answer_version": answer_version},
+            "sessions/_live_update.html",
+            {
+                "session": session,
+                "text": answer.text,
+                "answer_version": answer_version,
+                "current": presenters.present_answer(session, answer, role, request.user),
+            },
         )
     return HttpResponse(status=204)
 
@@ -222,7 +227,7 @@ def answer_text(request, pk, position):
         lambda s: services.answer_save_text(
             session=s, position=position, by=request.user, text=request.POST.get("text", "")
         ),
-        fragment=lambda _: HttpResponse('<span class="save-state saved">Saved</span>'),
+        fragment=lambda _: render(request, "sessions/_states.html#saved"),
     )
 
 
@@ -265,7 +270,29 @@ def notes(request, pk, position):
             notes=request.POST.get("notes", ""),
             version=request.POST.get("version", "0") or "0",
         ),
-        fragment=lambda review: render(request, "sessions/_notes_state.html", {"review": review, "position": position}),
+        fragment=lambda review: render(
+            request,
+            "sessions/_notes_state.html",
+            {"review": review, "position": position, "current": _current_answer(request, pk, position)},
+        ),
+    )
+
+
+def _current_answer(request, pk, position) -> dict:
+    """The answer at ``position`` as the user sees it (its keypoints with their suggestions)."""
+    session = presenters.load(pk)
+    answer = session.answers.all()[position - 1]
+    return presenters.present_answer(session, answer, permissions.role(session, request.user), request.user)
+
+
+@login_required
+@require_POST
+def accept_suggestions(request, pk, position):
+    return _write(
+        request,
+        pk,
+        lambda s: services.suggestions_accept(session=s, position=position, by=request.user),
+        then=lambda s, _: _after_change(request, s, "Suggestions accepted. Change any mark that is wrong."),
     )
 
 
@@ -276,7 +303,7 @@ def rating(request, pk, position):
         request,
         pk,
         lambda s: services.rating_set(session=s, position=position, by=request.user, rating=request.POST.get("rating")),
-        fragment=lambda review: HttpResponse(f'<span class="save-state saved">Rated {review.rating} of 4</span>'),
+        fragment=lambda review: render(request, "sessions/_states.html#rated", {"rating": review.rating}),
     )
 
 

@@ -133,6 +133,16 @@
     });
   });
 
+  // Single-key shortcuts: an element with data-shortcut="k" is clicked when k is pressed outside a
+  // text field (e.g. "a" accepts all suggestions). The key is also in its aria-keyshortcuts.
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+    var target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) { return; }
+    var el = document.querySelector('[data-shortcut="' + event.key + '"]');
+    if (el) { event.preventDefault(); el.click(); }
+  });
+
   function initAll(root) {
     (root || document).querySelectorAll("[data-reorder-form]").forEach(initSortable);
   }

@@ -142,3 +142,38 @@ def test_self_assessment_to_its_summary(live_server, browser, interview_set):
     expect(page.get_by_role("heading", name=re.compile(r"Score: 56[.][0-9]"))).to_be_visible()
     expect(page.get_by_text("By topic")).to_be_visible()
     context.close()
+
+
+def test_suggestions_accepted_with_the_keyboard_and_overridden_with_a_click(live_server, browser):
+    from questions.models import RubricKeypoint
+
+    question = QuestionFactory(
+        prompt="How do security groups and NACLs differ?",
+        keypoints=["Security groups are stateful", "NACLs are stateless", "NACL rules are numbered"],
+    )
+    RubricKeypoint.objects.filter(question=question, position=1).update(evidence=["stateful", "return traffic"])
+    RubricKeypoint.objects.filter(question=question, position=2).update(evidence=["stateless", "ephemeral ports"])
+    from sessions import services
+
+    kai = UserFactory(username="kai")
+    session = services.session_create(by=kai, mode="self", question_ids=[question.pk])
+    context = browser.new_context()
+    page = _log_in(context, live_server.url, "kai")
+    page.goto(f"{live_server.url}/sessions/{session.pk}/")
+    page.get_by_label(re.compile("Your answer")).fill("Security groups are stateful so return traffic is fine.")
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    page.get_by_role("button", name="Submit answer").click()
+    first = page.get_by_role("group", name=re.compile("Security groups are stateful"))
+    expect(first.locator("[data-suggested]")).to_have_attribute("data-suggested", "covered")
+    expect(first.locator(".suggestion-quote").first).to_contain_text("stateful")
+
+    page.keyboard.press("a")  # accept all
+    expect(page.get_by_text("Suggestions accepted")).to_be_visible()
+    first = page.get_by_role("group", name=re.compile("Security groups are stateful"))
+    expect(first.get_by_label("Covered", exact=True)).to_be_checked()
+    expect(page.get_by_role("group", name=re.compile("NACL rules are numbered")).get_by_label("Missed")).to_be_checked()
+
+    # Override one with a click: the score follows.
+    page.get_by_role("group", name=re.compile("NACL rules are numbered")).get_by_label("Covered", exact=True).check()
+    expect(page.locator("#score-1")).to_contain_text("75.0")
+    context.close()
