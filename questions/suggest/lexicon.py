@@ -150,16 +150,17 @@ UNITS = {
     "character": "char", "characters": "char", "request": "request", "requests": "request",
 }  # fmt: skip
 
-# Services that stand for one another in a sentence: "Redis" in an answer about ElastiCache.
-FAMILIES = [
-    {"elasticache", "redis", "memcached"},
-    {"rds", "aurora"},
-    {"s3", "glacier"},
-    {"ecs", "fargate"},
-    {"eks", "fargate"},
-    {"dynamodb", "dax"},
-    {"vpce", "privatelink"},
-    {"kinesis", "firehose"},
-    {"organizations", "scp", "controltower"},
-    {"kms", "cmk"},
-]
+# A service and the ones it contains: a sentence naming either stands for the other ("Redis" in an
+# answer about ElastiCache), but siblings do not (Redis is not Memcached).
+FAMILIES = {
+    "elasticache": {"redis", "memcached"},
+    "rds": {"aurora"},
+    "s3": {"glacier"},
+    "ecs": {"fargate"},
+    "eks": {"fargate"},
+    "dynamodb": {"dax"},
+    "vpce": {"privatelink"},
+    "kinesis": {"firehose"},
+    "organizations": {"scp", "controltower"},
+    "kms": {"cmk"},
+}

@@ -18,6 +18,7 @@ The best sentence's support decides: at or above ``covered`` it is covered, at o
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,9 +31,11 @@ from .lexicon import FAMILIES, SERVICES, STOP_WORDS
 class Params:
     evidence_weight: float = 0.55  # support from evidence terms, reached at two terms
     overlap_weight: float = 0.7  # support from the keypoint's own words
-    covered: float = 0.5
-    partial: float = 0.3
+    covered: float = 0.55  # the model's probability of "covered" from which it says covered
+    partial: float = 0.25  # ... and partly covered
+    weights: tuple | None = None  # the linear model's weights (default WEIGHTS)
     prompt_word_weight: float = 0.35
+    about_overlap: float = 0.3  # a sentence saying this much of the keypoint is about it (for the number check)
     off_subject_factor: float = 0.25
     # Each check can be switched off, to measure what it earns (eval_suggestions --ablate).
     use_negation: bool = True
@@ -70,7 +73,7 @@ class _Sentence:
     tokens: list[T.Token]  # stop words out, negators kept
     all_tokens: list[T.Token]  # every token: contradicting phrases are matched word for word
     stems: set[str]
-    subjects: set[str]  # services it is about (carried over from the previous sentence when it names none)
+    subjects: set[str]  # the services it names
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -86,22 +89,22 @@ def _find(phrase: tuple[str, ...], toks: list[T.Token]) -> list[int]:
 
 
 def _family(services: set[str]) -> set[str]:
+    """The services, the ones they contain, and the ones that contain them."""
     related = set(services)
-    for group in FAMILIES:
-        if services & group:
-            related |= group
+    for parent, children in FAMILIES.items():
+        if parent in services:
+            related |= children
+        if services & children:
+            related.add(parent)
     return related
 
 
 def _sentences(answer: str) -> list[_Sentence]:
-    out, previous = [], set()
+    out = []
     for start, end in T.sentences(answer):
         every = T.tokens(answer[start:end], offset=start)
         toks = [t for t in every if t.text not in STOP_WORDS or t.text == "not"]
-        named = {t.text for t in toks} & SERVICES
-        subjects = named or previous
-        previous = subjects
-        out.append(_Sentence(start, end, toks, every, {t.text for t in toks}, subjects))
+        out.append(_Sentence(start, end, toks, every, {t.text for t in toks}, {t.text for t in toks} & SERVICES))
     return out
 
 
@@ -111,7 +114,6 @@ class _Rubric:
     def __init__(self, keypoints: list[Keypoint], prompt: str):
         prompt_tokens = T.tokens(prompt)
         self.prompt_stems = {t.text for t in T.content(prompt_tokens)}
-        prompt_services = {t.text for t in prompt_tokens} & SERVICES
         self.words, self.evidence, self.contradicts, self.subjects, self.numbers = [], [], [], [], []
         df = Counter()
         for kp in keypoints:
@@ -120,8 +122,9 @@ class _Rubric:
             df.update(words)
             self.evidence.append([(term, _phrase(term)) for term in kp.evidence])
             self.contradicts.append([tuple(t.text for t in T.tokens(p)) for p in kp.contradicts])
-            own = {t.text for t in T.tokens(kp.text)} & SERVICES
-            self.subjects.append(_family(own or prompt_services))
+            # Only a keypoint that names its service is checked for the subject: one that does not
+            # ("scheduled scaling changes capacity") may be said in a sentence naming any service.
+            self.subjects.append(_family({t.text for t in T.tokens(kp.text)} & SERVICES))
             numbers = T.numbers_with_units(T.tokens(kp.text))
             for term in kp.evidence:
                 numbers |= T.numbers_with_units(T.tokens(term))
@@ -146,12 +149,32 @@ def suggest(answer: str, keypoints: list[Keypoint], *, prompt: str = "", params:
     return [_judge(answer, sentences, rubric, kp, i, params) for i, kp in enumerate(keypoints)]
 
 
-def _judge(answer, sentences, rubric: _Rubric, kp: Keypoint, i: int, params: Params) -> Suggestion:
+@dataclass
+class Features:
+    """What the matcher saw of one keypoint in one answer."""
+
+    evidence: int = 0  # distinct evidence terms said, on subject, not negated
+    best_evidence: int = 0  # of them, in the best sentence
+    sentence_overlap: float = 0.0  # share of the keypoint's words in the best sentence
+    window_overlap: float = 0.0  # ... in the best two consecutive sentences
+    answer_overlap: float = 0.0  # ... anywhere in the answer (on subject)
+    off_subject: int = 0  # evidence terms said about another service
+    contradicted: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Features:
+    f = Features()
     words = rubric.words[i]
     total = sum(rubric.weight(w, params) for w in words) or 1.0
-    best, best_spans, reasons = 0.0, [], []
+
+    def share(stems):
+        return sum(rubric.weight(w, params) for w in words & stems) / total
+
     # Another value in the keypoint's unit is a wrong number only if the right one is never said.
     states_number = any(T.numbers_with_units(s.tokens) & rubric.numbers[i] for s in sentences)
+    said_terms, everywhere, best = set(), set(), -1.0
+    previous = None
     for s in sentences:
         on_subject = (
             not params.use_subject or not s.subjects or not rubric.subjects[i] or bool(s.subjects & rubric.subjects[i])
@@ -165,29 +188,68 @@ def _judge(answer, sentences, rubric: _Rubric, kp: Keypoint, i: int, params: Par
                 spans.append((s.tokens[start].start, s.tokens[start + len(phrase) - 1].end))
         for phrase in rubric.contradicts[i] if params.use_contradicts else ():
             if on_subject and any(not T.negated_at(s.all_tokens, at) for at in _find(phrase, s.all_tokens)):
-                reasons.append(f"says {' '.join(phrase)!r}")
-        overlap = sum(rubric.weight(w, params) for w in words & s.stems) / total
-        about_it = on_subject and (found or overlap >= params.partial)
-        if params.use_numbers and rubric.numbers[i] and about_it and not states_number:
+                f.contradicted.append(f"says {' '.join(phrase)!r}")
+        overlap = share(s.stems)
+        if params.use_numbers and rubric.numbers[i] and on_subject and (found or overlap >= params.about_overlap):
             said = T.numbers_with_units(s.tokens)
-            units = {unit for _, unit in rubric.numbers[i]}
-            if any(unit in units for _, unit in said):
-                reasons.append(f"numbers {sorted(said)}")
-        support = params.evidence_weight * min(len(found), 2) / 2 + params.overlap_weight * overlap
+            if not states_number and any(unit in {u for _, u in rubric.numbers[i]} for _, unit in said):
+                f.contradicted.append(f"numbers {sorted(said)}")
         if not on_subject:
-            support *= params.off_subject_factor
+            f.off_subject += len(found)
+            previous = None
+            continue
+        said_terms |= found
+        everywhere |= s.stems
+        window = share(s.stems | previous.stems) if previous is not None else overlap
+        f.window_overlap = max(f.window_overlap, window)
+        support = params.evidence_weight * min(len(found), 2) / 2 + params.overlap_weight * overlap
         if support > best:
-            best, best_spans = support, spans or [(s.start, s.end)]
-    if reasons:
+            best, f.best_evidence, f.sentence_overlap = support, len(found), overlap
+            f.spans = spans or [(s.start, s.end)]
+        previous = s
+    f.evidence = len(said_terms)
+    f.answer_overlap = share(everywhere)
+    return f
+
+
+def vector(f: Features, answer_words: int, evidence_terms: int) -> list[float]:
+    """The features as the linear model reads them (the first is the constant)."""
+    return [
+        1.0,
+        min(f.evidence, 3) / 3,
+        min(f.best_evidence, 2) / 2,
+        f.sentence_overlap,
+        f.window_overlap,
+        f.answer_overlap,
+        1.0 if f.off_subject else 0.0,
+        math.log1p(answer_words) / 5,
+        min(evidence_terms, 6) / 6,
+    ]
+
+
+# Fitted by `manage.py eval_suggestions --fit` on the development part only (logistic regression,
+# covered against the rest); the held-out fifth never saw them.
+WEIGHTS = [-2.59, 0.96, 0.62, 1.3, 1.26, 1.84, -0.42, 2.35, -1.69]
+
+
+def probability(x: list[float], weights=None) -> float:
+    z = sum(w * v for w, v in zip(weights or WEIGHTS, x, strict=True))
+    return 1 / (1 + math.exp(-z))
+
+
+def _judge(answer, sentences, rubric: _Rubric, kp: Keypoint, i: int, params: Params) -> Suggestion:
+    f = features(sentences, rubric, i, params)
+    p = probability(vector(f, sum(len(s.all_tokens) for s in sentences), len(rubric.evidence[i])), params.weights)
+    if f.contradicted:
         verdict, confidence = "missed", 0.85
-    elif best >= params.covered:
-        verdict, confidence = "covered", min(0.99, 0.6 + (best - params.covered))
-    elif best >= params.partial:
-        verdict, confidence = "partial", 0.5
+    elif p >= params.covered:
+        verdict, confidence = "covered", p
+    elif p >= params.partial:
+        verdict, confidence = "partial", 1 - abs(p - (params.covered + params.partial) / 2)
     else:
-        verdict, confidence = "missed", min(0.99, 0.6 + (params.partial - best))
-    quotes = [] if verdict == "missed" else [_quote(answer, a, b) for a, b in _merge(best_spans)]
-    return Suggestion(kp, verdict, round(confidence, 2), quotes, reasons)
+        verdict, confidence = "missed", 1 - p
+    quotes = [] if verdict == "missed" else [_quote(answer, a, b) for a, b in _merge(f.spans)]
+    return Suggestion(kp, verdict, round(confidence, 2), quotes, f.contradicted)
 
 
 def _merge(spans):

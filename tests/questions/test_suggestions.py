@@ -140,3 +140,26 @@ def test_suggestions_are_throttled_per_user(owner, question, settings):
     finally:
         ScopedRateThrottle.THROTTLE_RATES = {"suggestions": "120/min"}
     assert codes == [200, 200, 429]
+
+
+def test_the_evaluation_command_prints_both_parts(capsys):
+    """The figures the README quotes come from this command; it reads questions/eval/*.jsonl."""
+    import json
+
+    from django.core.management import call_command
+
+    call_command("eval_suggestions", "--json")
+    figures = json.loads(capsys.readouterr().out)
+    dev, held_out = figures["development"], figures["held-out"]
+    assert dev["labels"] >= 400 and held_out["labels"] >= 100
+    assert dev["questions"] + held_out["questions"] >= 60
+    assert set(dev["scores"]) == {"covered", "partial", "missed"}
+    assert set(dev["false_covered_rate"]) == {
+        "strong",
+        "partial",
+        "paraphrase",
+        "misconception",
+        "neighbour",
+        "offtopic",
+    }
+    assert held_out["latency_ms"]["median"] > 0

@@ -11,7 +11,6 @@ the confusion table, the false-"covered" rate per kind of answer, and the latenc
 
 from __future__ import annotations
 
-import itertools
 import json
 import statistics
 import time
@@ -23,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from questions.bank import read_bank
 from questions.suggest import Keypoint, suggest
+from questions.suggest import matcher as M
 from questions.suggest.matcher import DEFAULT
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
@@ -100,30 +100,40 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
         parser.add_argument("--ablate", action="store_true", help="F1 for 'covered' without each check (dev part).")
-        parser.add_argument("--tune", action="store_true", help="Grid-search the thresholds on the dev part only.")
+        parser.add_argument("--fit", action="store_true", help="Fit the linear model's weights on the dev part only.")
 
-    def handle(self, *args, json: bool = False, ablate: bool = False, tune: bool = False, **options):
+    def handle(self, *args, json: bool = False, ablate: bool = False, fit: bool = False, **options):
         items = load_items()
         if not items:
             raise CommandError(f"No evaluation answers in {EVAL_DIR}.")
         dev = [i for i in items if i["part"] == "dev"]
-        if tune:
-            return self._tune(dev)
+        if fit:
+            return self._fit(dev)
         results = {"development": evaluate(dev), "held-out": evaluate([i for i in items if i["part"] == "holdout"])}
         if ablate:
-            base = results["development"]["scores"]["covered"]["f1"]
-            results["ablation_dev_covered_f1"] = {"all checks": base} | {
-                f"without {name[4:]}": evaluate(dev, replace(DEFAULT, **{name: False}))["scores"]["covered"]["f1"]
-                for name in ABLATIONS
+            runs = {"all checks": results["development"]} | {
+                f"without {name[4:]}": evaluate(dev, replace(DEFAULT, **{name: False})) for name in ABLATIONS
+            }
+            results["ablation_dev"] = {
+                name: {
+                    "covered_f1": r["scores"]["covered"]["f1"],
+                    "false_covered_misconception": r["false_covered_rate"].get("misconception", 0.0),
+                    "false_covered_neighbour": r["false_covered_rate"].get("neighbour", 0.0),
+                }
+                for name, r in runs.items()
             }
         if json:
             self.stdout.write(_json_dumps(results))
             return
         for part, r in results.items():
             if part.startswith("ablation"):
-                self.stdout.write("\nWhat each check earns (F1 for covered, development part):")
-                for name, f1 in r.items():
-                    self.stdout.write(f"  {name:<22} {f1:.3f}")
+                self.stdout.write("\nWhat each check earns (development part): F1 covered, false covered on")
+                self.stdout.write("misconception and neighbour answers")
+                for name, a in r.items():
+                    self.stdout.write(
+                        f"  {name:<22} {a['covered_f1']:.3f}  {a['false_covered_misconception']:6.1%}"
+                        f"  {a['false_covered_neighbour']:6.1%}"
+                    )
                 continue
             self._print(part, r)
 
@@ -143,23 +153,37 @@ class Command(BaseCommand):
         )
         w(f"latency per answer: median {r['latency_ms']['median']:.1f} ms, p95 {r['latency_ms']['p95']:.1f} ms")
 
-    def _tune(self, dev):
-        best = None
-        grid = itertools.product(
-            (0.4, 0.45, 0.5, 0.55, 0.6), (0.2, 0.25, 0.3, 0.35), (0.45, 0.55, 0.65), (0.6, 0.7, 0.8)
-        )
-        for covered, partial, ev, ov in grid:
-            if partial >= covered:
-                continue
-            params = replace(DEFAULT, covered=covered, partial=partial, evidence_weight=ev, overlap_weight=ov)
-            r = evaluate(dev, params)
-            key = (
-                r["scores"]["covered"]["f1"],
-                -max(r["false_covered_rate"].get(k, 0) for k in ("misconception", "neighbour")),
+    def _fit(self, dev):
+        """Logistic regression of "covered" on the matcher's features, by gradient descent."""
+        rows = []
+        for item in dev:
+            kps = keypoints_of(item["q"])
+            rubric = M._rubric(
+                tuple((k.position, k.text, tuple(k.evidence), tuple(k.contradicts)) for k in kps), item["q"]["prompt"]
             )
-            if best is None or key > best[0]:
-                best = (key, params)
-        self.stdout.write(f"best on the development part: F1 covered {best[0][0]:.3f} with {best[1]}")
+            sentences = M._sentences(item["answer"])
+            words = sum(len(s.all_tokens) for s in sentences)
+            for i, kp in enumerate(kps):
+                x = M.vector(M.features(sentences, rubric, i), words, len(rubric.evidence[i]))
+                rows.append((x, 1.0 if item["labels"][str(kp.position)] == "covered" else 0.0))
+        weights = [0.0] * len(rows[0][0])
+        for _ in range(600):
+            gradient = [0.0] * len(weights)
+            for x, y in rows:
+                error = M.probability(x, weights) - y
+                for j, v in enumerate(x):
+                    gradient[j] += error * v
+            weights = [w - 0.5 * (g / len(rows) + 1e-3 * w) for w, g in zip(weights, gradient, strict=True)]
+        self.stdout.write(f"WEIGHTS = {[round(w, 2) for w in weights]}")
+        for partial in (0.2, 0.25, 0.3, 0.35):
+            for covered in (0.4, 0.45, 0.5, 0.55):
+                r = evaluate(dev, replace(DEFAULT, weights=tuple(weights), covered=covered, partial=partial))
+                wrong = r["false_covered_rate"]
+                self.stdout.write(
+                    f"covered >= {covered}, partial >= {partial}: F1 covered {r['scores']['covered']['f1']:.3f}, "
+                    f"partial {r['scores']['partial']['f1']:.3f}, false covered misconception "
+                    f"{wrong['misconception']:.1%} neighbour {wrong['neighbour']:.1%}"
+                )
 
 
 def _json_dumps(data) -> str:
