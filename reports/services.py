@@ -17,6 +17,8 @@ from teams.models import Membership
 
 from .models import Kind, Period, Report, ReportPreference, ReportStatus
 
+BUILD_TASK = "reports.tasks.build_report"
+
 log = logging.getLogger(__name__)
 
 MAX_BUILD_ATTEMPTS = 3
@@ -64,9 +66,14 @@ def report_retry(*, report, by) -> Report:
 
 
 def enqueue(report_id: int) -> bool:
-    """Send the build message; on a broker error, leave the report queued for the sweep."""
-    from .tasks import build_report
+    """Send the build message; on a broker error, leave the report queued for the sweep.
 
+    The task is found by its name in Celery's registry, so this module does not import the
+    tasks module (which calls the services: the dependency points one way).
+    """
+    from celery import current_app
+
+    build_report = current_app.tasks[BUILD_TASK]
     Report.objects.filter(pk=report_id).update(
         enqueue_attempts=F("enqueue_attempts") + 1, next_enqueue_at=timezone.now() + _backoff(0)
     )

@@ -104,18 +104,26 @@ def team_rename(*, team, by, name):
     return team
 
 
-def team_delete(*, team, by):
-    """Delete a team, its memberships and invites. Refused while questions or sets are shared with it only."""
-    from questions.models import Visibility
+# The apps above teams say what is shared with a team: each registers a function
+# ``team -> sentence naming what would be lost, or ""`` (see questions.apps). Teams never
+# import them.
+_shared_with_team = []
 
+
+def register_team_dependents(describe):
+    _shared_with_team.append(describe)
+    return describe
+
+
+def team_delete(*, team, by):
+    """Delete a team, its memberships and invites. Refused while something is shared with it only."""
     with transaction.atomic():
         team = _lock(team)
         _require_manager(team, by, "delete the team")
-        questions = team.questions.filter(visibility=Visibility.TEAM).count()
-        sets = team.question_sets.filter(visibility=Visibility.TEAM).count()
-        if questions or sets:
+        shared = [text for describe in _shared_with_team if (text := describe(team))]
+        if shared:
             raise ValidationError(
-                f"{team.name} still shares {questions} question(s) and {sets} question set(s) with its members. "
+                f"{team.name} still shares {' and '.join(shared)} with its members. "
                 "Make them private or public first, so that nothing is lost."
             )
         team.delete()
