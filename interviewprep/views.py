@@ -27,9 +27,18 @@ def _dashboard(user):
     from django.utils import timezone
 
     from sessions.models import InterviewSession, Mode, Status
+    from sessions.scoring import session_score_sql
 
     mine = InterviewSession.objects.for_user(user).select_related("interviewer", "candidate")
     now = timezone.now()
+    recent = list(
+        InterviewSession.objects.filter(candidate=user, status=Status.FINISHED)
+        .exclude(mode=Mode.STRUCTURED)
+        .annotate(score=session_score_sql())
+        .order_by("-finished_at")[:5]
+    )
+    for session in recent:  # rounded as the session's own page rounds it
+        session.score = None if session.score is None else round(session.score, 1)
     return {
         "in_progress": list(mine.filter(status=Status.LIVE).order_by("-created_at")[:10]),
         "upcoming": list(
@@ -45,12 +54,7 @@ def _dashboard(user):
         )
         if user.email
         else [],
-        "recent": list(
-            InterviewSession.objects.filter(candidate=user, status=Status.FINISHED)
-            .exclude(mode=Mode.STRUCTURED)
-            .annotate(score=models.Avg("answers__score"))
-            .order_by("-finished_at")[:5]
-        ),
+        "recent": recent,
         "sets": QuestionSet.objects.for_user(user).filter(owner__isnull=True).order_by("pk")[:10],
     }
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from . import permissions, suggestions
+from . import permissions, scoring, suggestions
 from .models import Answer, AnswerKeypoint, AnswerReview, InterviewSession, Mark, Mode, Reviewer, Status
 
 
@@ -141,7 +141,7 @@ def present_session(session, user) -> dict:
         if session.mode == Mode.PEER and session.status == Status.FINISHED:
             lead = next((r for r in reviewers if r.is_lead), None)
             data["feedback"] = lead.feedback if lead else ""
-            data["score"] = _mean([a["score"] for a in data["answers"]])
+            data["score"] = scoring.session_score(a["score"] for a in data["answers"])
         return data
     mine = next((r for r in reviewers if r.user_id == user.pk), None)
     if role in ("lead", "panelist") and mine:
@@ -151,7 +151,7 @@ def present_session(session, user) -> dict:
             "feedback": mine.feedback,
             "submitted": mine.submitted_at is not None,
         }
-        data["score"] = _mean([a["score"] for a in data["answers"] if "score" in a])
+        data["score"] = scoring.session_score(a["score"] for a in data["answers"] if "score" in a)
     if role == "manager" or (role == "lead" and session.mode == Mode.STRUCTURED):
         data["panel"] = [
             {
@@ -166,8 +166,3 @@ def present_session(session, user) -> dict:
     if role in ("lead", "manager") and session.mode != Mode.SELF and session.status != Status.FINISHED:
         data["invite_url"] = session.invite_url() if session.candidate_id is None else None
     return data
-
-
-def _mean(values):
-    values = [v for v in values if v is not None]
-    return round(sum(values) / len(values), 1) if values else None

@@ -2,7 +2,7 @@
 
 from django.db.models import Avg
 
-from .models import AnswerReview, Reviewer
+from .models import AnswerKeypoint, AnswerReview, Reviewer
 from .scoring import mean
 
 
@@ -55,3 +55,14 @@ def panel_scores(sessions, positions) -> list[dict]:
 
 def _rounded(value):
     return None if value is None else round(float(value), 1)
+
+
+def finish_gaps(session, user) -> dict:
+    """What is still open before `user` finishes `session`, for the warning on the finish page.
+
+    ``unmarked``: keypoints the user has not marked (they count as missed: 0); ``empty``: questions
+    asked so far whose written answer is empty. Two queries.
+    """
+    unmarked = AnswerKeypoint.objects.filter(answer__session=session).exclude(marks__user=user).count()
+    texts = session.answers.filter(position__lte=session.current_position).values_list("text", flat=True)
+    return {"unmarked": unmarked, "empty": sum(1 for text in texts if not text.strip())}

@@ -34,7 +34,36 @@ def breakdown(answers: Iterable[tuple[float, str, list[str]]]) -> dict:
         for tag in tags:
             by_tag[tag].append(score)
     return {
-        "score": mean(score for score, _, _ in answers),
+        "score": session_score(score for score, _, _ in answers),
         "by_difficulty": {k: mean(v) for k, v in sorted(by_difficulty.items())},
         "by_tag": {k: mean(v) for k, v in sorted(by_tag.items())},
     }
+
+
+def session_score(answer_scores: Iterable[float | None]) -> float | None:
+    """A session's score: the mean over all its answers, an unmarked answer (None) counting 0.
+
+    Every page that shows a session's score uses this, or ``session_score_sql`` in a query.
+    """
+    return mean(score or 0.0 for score in answer_scores)
+
+
+def session_score_sql(session="pk"):
+    """``session_score`` as a subquery, to annotate a queryset of sessions in one query.
+
+    ``session`` names the session's id in the outer query. The mean is rounded in Python
+    (``mean``) where it is shown, so the figure matches the session's own page.
+    """
+    from django.db.models import Avg, FloatField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import Answer
+
+    return Subquery(
+        Answer.objects.filter(session=OuterRef(session))
+        .order_by()
+        .values("session")
+        .annotate(score=Avg(Coalesce("score", Value(0.0))))
+        .values("score"),
+        output_field=FloatField(),
+    )

@@ -15,7 +15,8 @@ from questions.models import QuestionSet
 from . import permissions, presenters, services
 from .forms import FinishForm, PeerStartForm, ScorecardForm, SelfStartForm, StructuredStartForm
 from .models import InterviewSession, MarkValue, Mode, Recommendation, Status
-from .queries import panel_scores
+from .queries import finish_gaps, panel_scores
+from .scoring import session_score_sql
 
 
 def _session(request, pk):
@@ -323,6 +324,7 @@ def advance(request, pk):
 def finish(request, pk):
     session = _session(request, pk)
     permissions.require_lead(session, request.user, "end it")
+    gaps = finish_gaps(session, request.user) if session.status != Status.FINISHED else {}
     if session.mode == Mode.SELF:
         if request.method != "POST":
             return HttpResponse(status=405)
@@ -398,8 +400,12 @@ def session_list(request):
     sessions = (
         InterviewSession.objects.for_user(request.user)
         .select_related("interviewer", "candidate", "team")
+        .annotate(score=session_score_sql())
         .order_by("-created_at", "-pk")[:100]
     )
+    sessions = list(sessions)
+    for session in sessions:  # rounded as the session's own page rounds it
+        session.score = None if session.score is None else round(session.score, 1)
     return render(request, "sessions/list.html", {"sessions": sessions})
 
 
