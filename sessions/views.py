@@ -328,6 +328,8 @@ def finish(request, pk):
     if session.mode == Mode.SELF:
         if request.method != "POST":
             return HttpResponse(status=405)
+        if any(gaps.values()) and not request.POST.get("confirm"):  # warn first, finish on confirmation
+            return render(request, "sessions/finish.html", {"session": session, "gaps": gaps})
         return _write(
             request,
             pk,
@@ -357,7 +359,7 @@ def finish(request, pk):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return _after_change(request, session, "Interview finished.")
-    return render(request, "sessions/finish.html", {"session": session, "form": form})
+    return render(request, "sessions/finish.html", {"session": session, "form": form, "gaps": gaps})
 
 
 @login_required
