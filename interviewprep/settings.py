@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "questions",
     "sessions.apps.InterviewSessionsConfig",
     "reports",
+    "practice",
 ]
 
 MIDDLEWARE = [
@@ -257,8 +258,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
+    # A request that sends a bad token is answered 401 with `WWW-Authenticate: Token`; one that
+    # sends no credentials at all is refused 403 like any other refusal.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "common.auth.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -286,6 +289,7 @@ SPECTACULAR_SETTINGS = {
         "DifficultyEnum": "questions.models.Difficulty",
         "VisibilityEnum": "questions.models.Visibility",
         "TeamRoleEnum": "teams.models.Membership.Role",
+        "MarkEnum": "sessions.models.MarkValue",
     },
 }
 

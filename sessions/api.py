@@ -253,11 +253,14 @@ class SessionViewSet(viewsets.GenericViewSet):
         }
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=JoinSerializer, responses={200: PRESENTED, 409: CONFLICT})
+    @extend_schema(request=JoinSerializer, responses={200: PRESENTED, 404: CONFLICT, 409: CONFLICT})
     @action(detail=False, methods=["post"])
     def join(self, request):
         """Join as the candidate through an invite token (it admits one person, and expires)."""
-        session = services.session_join(token=self._input()["token"], user=request.user)
+        token = self._input()["token"]
+        if not InterviewSession.objects.filter(invite_token=token).exclude(mode=Mode.SELF).exists():
+            raise NotFound("No interview has this invite link. Check that you copied all of it.")
+        session = services.session_join(token=token, user=request.user)
         return self._present(session.pk)
 
     # --- the candidate

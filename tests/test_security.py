@@ -67,3 +67,13 @@ def test_deploy_check_flags_the_default_secret_key():
         timeout=120,
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_a_bad_token_is_answered_401_with_the_scheme(client):
+    response = client.get("/api/sessions/", HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert "detail" in response.json()
+    # No credentials at all: refused like any other refusal.
+    assert client.get("/api/sessions/").status_code == 403

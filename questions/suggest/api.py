@@ -30,7 +30,9 @@ class SuggestionOutput(serializers.Serializer):
     keypoint = serializers.IntegerField(help_text="The keypoint's id.")
     position = serializers.IntegerField()
     text = serializers.CharField()
-    verdict = serializers.ChoiceField(choices=["covered", "partial", "missed"])
+    verdict = serializers.ChoiceField(
+        choices=[("covered", "Covered"), ("partial", "Partly covered"), ("missed", "Missed")]
+    )
     confidence = serializers.FloatField(min_value=0, max_value=1)
     evidence = EvidenceOutput(many=True, help_text="answer[start:end] == text; empty when missed.")
 
