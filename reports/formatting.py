@@ -10,7 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.dateparse import parse_date, parse_datetime
 
-RECOMMENDATIONS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
+from sessions.models import Recommendation
+
+RECOMMENDATIONS = dict(Recommendation.choices)  # "strong_yes" -> "Strong yes", as the scorecard says it
 PERIODS = {"30d": "Last 30 days", "90d": "Last 90 days", "all": "All time"}
 SAME_AS_PANEL = 1.0  # points of difference still "in line with the panel"
 
