@@ -1,6 +1,7 @@
 """The hiring report: a team question set's structured interviews, candidates and panel side by side.
 
-Eight queries (nine when the set's team is not loaded yet), however many interviews.
+Twelve queries (thirteen when the set's team is not loaded yet), however many interviews; the
+reliability section is reports.queries.panel.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sessions.queries import panel_scores
 
 from ..models import Kind
 from .figures import NOT_MISSED, iso_utc, round_or_none
+from .panel import panel_reliability
 
 
 def question_set_report(question_set, *, now: datetime | None = None) -> dict:
@@ -25,6 +27,8 @@ def question_set_report(question_set, *, now: datetime | None = None) -> dict:
         mode=Mode.STRUCTURED, question_set=question_set, team_id=question_set.team_id
     )
     questions = _asked_questions(question_set, sessions)
+    candidates = _candidates(sessions, [q["position"] for q in questions])
+    keypoint_misses = _keypoint_misses(sessions)
     return {
         "kind": Kind.QUESTION_SET.value,
         "generated_at": iso_utc(now),
@@ -34,10 +38,13 @@ def question_set_report(question_set, *, now: datetime | None = None) -> dict:
             "team": question_set.team.name if question_set.team_id else None,
         },
         "questions": questions,
-        "candidates": _candidates(sessions, [q["position"] for q in questions]),
-        "keypoint_misses": _keypoint_misses(sessions),
+        "candidates": candidates,
+        "keypoint_misses": keypoint_misses,
         "interviewers": _interviewers(sessions),
         "agreement": _agreement(sessions),
+        "reliability": panel_reliability(
+            sessions, candidates=candidates, questions=questions, keypoint_misses=keypoint_misses, now=now
+        ),
     }
 
 

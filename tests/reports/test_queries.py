@@ -29,7 +29,7 @@ NOW = datetime(2026, 11, 27, 17, 30, tzinfo=UTC)
 C, P, M = "covered", "partial", "missed"
 
 PROGRESS_QUERIES = 7  # totals, over_time, by_tag, by_difficulty, missed_keypoints, weakest_questions, never_tried
-QUESTION_SET_QUERIES = 9  # team, questions, candidates (3), keypoint_misses, interviewers, agreement (2)
+QUESTION_SET_QUERIES = 13  # team, questions, candidates (3), keypoint_misses, interviewers, agreement (2), panel (4)
 
 
 def days_ago(days, hours=0):
