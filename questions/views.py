@@ -67,10 +67,15 @@ def question_list(request):
         )
         if data["mine"] and request.user.is_authenticated:
             questions = questions.filter(owner=request.user)
+    # A topic that does not exist is said so, not silently dropped (which listed every question).
+    known = {t.slug for t in tags}
+    unknown_tags = [slug for slug in dict.fromkeys(request.GET.getlist("tag")) if slug not in known]
+    if unknown_tags:
+        questions = questions.none()
     page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "tags": tags}
+    context = {"form": form, "page": page, "query": query.urlencode(), "tags": tags, "unknown_tags": unknown_tags}
     return _render(request, _fragment(request, "questions/question_list.html", "results"), context)
 
 

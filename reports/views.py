@@ -67,7 +67,13 @@ def detail(request, pk):
         if report.status == request.GET["since"]:
             return HttpResponse(status=204)
         return HttpResponseClientRefresh()
-    response = render(request, "reports/detail.html", {"report": report, "data": report.data_for(request.user)})
+    context = {
+        "report": report,
+        "data": report.data_for(request.user),
+        # "Practise these" / "Practise what I missed": start a self-assessment from one's own report.
+        "practise_forms": report.kind == Kind.PROGRESS and report.user_id == request.user.pk,
+    }
+    response = render(request, "reports/detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -82,7 +82,9 @@ def progress_report(user, period: str, *, now: datetime | None = None, previous=
         first=Min("finished_at"),
     )
     mean_score = _mean(totals["total"] or 0.0, totals["questions"])
-    by_tag = _by_tag(answers, answer_score)
+    tag_rows = _by_tag(answers, answer_score)
+    weakest = [row for row in tag_rows if row["mean_score"] < WEAK_BELOW][:WEAKEST_TAGS]
+    by_tag = [{key: value for key, value in row.items() if key != "slug"} for row in tag_rows]
     return {
         "kind": Kind.PROGRESS.value,
         "period": period,
@@ -100,7 +102,9 @@ def progress_report(user, period: str, *, now: datetime | None = None, previous=
         "missed_keypoints": _missed_keypoints(user, start, end),
         "practise_next": {
             "weakest_questions": _weakest_questions(user, answers, answer_score),
-            "weakest_tags": [row["tag"] for row in by_tag if row["mean_score"] < WEAK_BELOW][:WEAKEST_TAGS],
+            "weakest_tags": [row["tag"] for row in weakest],
+            # The same topics with their slugs: the page links to the question list filtered by slug.
+            "weakest_topics": [{"slug": row["slug"], "tag": row["tag"]} for row in weakest],
             "never_tried": _never_tried(user),
         },
         "change": _change(user, period, previous, totals["sessions"], mean_score),
@@ -159,7 +163,7 @@ def _by_tag(answers, answer_score) -> list[dict]:
     rows = []
     for slug, count in counts.items():
         name = min(names[slug].items(), key=lambda item: (-item[1], item[0]))[0]  # the name used most
-        rows.append({"tag": name, "answers": count, "mean_score": round_or_none(totals[slug] / count)})
+        rows.append({"tag": name, "slug": slug, "answers": count, "mean_score": round_or_none(totals[slug] / count)})
     return sorted(rows, key=lambda row: (row["mean_score"], row["tag"]))
 
 
