@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from teams.models import Team
 
-from . import services
+from . import rules, services
 from .models import Difficulty, Question, QuestionSet, QuestionSetItem, RubricKeypoint, Tag, Visibility
 
 
@@ -50,12 +50,6 @@ class QuestionDetailSerializer(QuestionListSerializer):
         ]
 
 
-class KeypointInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=300)
-    weight = serializers.IntegerField(min_value=1, max_value=services.MAX_WEIGHT, default=1)
-    evidence = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
-
-
 class TeamField(serializers.IntegerField):
     """A team id, resolved among the caller's own teams."""
 
@@ -67,15 +61,11 @@ class TeamField(serializers.IntegerField):
         return team
 
 
-class QuestionWriteSerializer(serializers.Serializer):
-    prompt = serializers.CharField(max_length=300)
-    context = serializers.CharField(required=False, allow_blank=True, default="")
-    difficulty = serializers.ChoiceField(choices=Difficulty.choices)
-    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
-    reference_answer = serializers.CharField(required=False, allow_blank=True, default="")
+class QuestionWriteSerializer(rules.QuestionInputSerializer):
+    """A question with its rubric keypoints, and who may see it."""
+
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
     team = TeamField(required=False, allow_null=True, default=None)
-    keypoints = KeypointInputSerializer(many=True)
 
     def to_representation(self, question):
         # The browsable API fills its edit form with the question, in the shape this accepts.
@@ -117,7 +107,10 @@ def _question_values(question):
         "reference_answer": question.reference_answer,
         "visibility": question.visibility,
         "team": question.team,
-        "keypoints": [{"text": k.text, "weight": k.weight, "evidence": k.evidence} for k in question.keypoints.all()],
+        "keypoints": [
+            {"text": k.text, "weight": k.weight, "evidence": k.evidence, "contradicts": k.contradicts}
+            for k in question.keypoints.all()
+        ],
     }
 
 
@@ -219,10 +212,12 @@ class QuestionSetDetailSerializer(QuestionSetSerializer):
 
 
 class QuestionSetWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=rules.MAX_TITLE)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     questions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
-    minutes_per_question = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=180)
+    minutes_per_question = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=rules.MAX_MINUTES
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
     team = TeamField(required=False, allow_null=True, default=None)
 
@@ -240,7 +235,7 @@ class QuestionSetWriteSerializer(serializers.Serializer):
 
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField()
-    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=rules.MAX_TITLE)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
     team = TeamField(required=False, allow_null=True, default=None)
 
@@ -334,15 +329,7 @@ class QuestionSetViewSet(viewsets.ModelViewSet):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         try:
-            if upload.size > transfer.MAX_BYTES:
-                raise transfer.TransferError(
-                    [{"item": None, "row": None, "field": "file", "message": "The file is larger than 1 MB."}]
-                )
-            parsed = transfer.parse_upload(
-                upload.read(transfer.MAX_BYTES + 1),
-                filename=upload.name,
-                title=data.validated_data.get("title") or None,
-            )
+            parsed = transfer.read_upload(upload, title=data.validated_data.get("title") or None)
             qset = transfer.import_set(
                 owner=request.user,
                 data=parsed,

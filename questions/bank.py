@@ -14,12 +14,11 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from . import rules
 from .models import Difficulty, Question, QuestionSet, QuestionSetItem, Tag, Visibility
-from .services import MAX_WEIGHT, sync_keypoints
+from .services import sync_keypoints
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
-MIN_KEYPOINTS, MAX_KEYPOINTS = 3, 6
-MAX_TAGS = 3
 
 
 class BankError(Exception):
@@ -43,9 +42,10 @@ def read_bank(directory: Path = BANK_DIR) -> Bank:
     for path in sorted(directory.glob("aws_*.yaml")):
         entries = yaml.safe_load(path.read_text()) or []
         for i, entry in enumerate(entries, 1):
-            where = f"{path.name} entry {i}"
-            problems += [f"{where}: {p}" for p in validate_question(entry, tags)]
-            questions.append(entry)
+            checked, entry_problems = check_entry(entry, tags)
+            problems += [f"{path.name} entry {i}: {p}" for p in entry_problems]
+            if checked is not None:
+                questions.append(checked)
     sets = yaml.safe_load((directory / "sets.yaml").read_text()) or []
     seen_keys, seen_prompts = set(), set()
     for q in questions:
@@ -67,40 +67,31 @@ def read_bank(directory: Path = BANK_DIR) -> Bank:
     return Bank(tags=tags, questions=questions, sets=sets)
 
 
-def validate_question(entry: dict, tags: dict[str, str]) -> list[str]:
-    problems = []
-    for field in ("key", "number", "difficulty", "prompt", "reference_answer", "keypoints", "tags"):
-        if not entry.get(field):
-            problems.append(f"{field} is missing")
-    if problems:
-        return problems
-    if entry["difficulty"] not in Difficulty.values:
-        problems.append(f"difficulty {entry['difficulty']!r} is not one of {', '.join(Difficulty.values)}")
-    if len(entry["prompt"]) > 300 or "\n" in entry["prompt"].strip():
-        problems.append("prompt must be one line of at most 300 characters")
-    if not 1 <= len(entry["tags"]) <= MAX_TAGS:
-        problems.append(f"has {len(entry['tags'])} tags; 1 to {MAX_TAGS} are allowed")
-    for slug in entry["tags"]:
-        if slug not in tags:
-            problems.append(f"tag {slug!r} is not in tags.yaml")
-    keypoints = entry["keypoints"]
-    if not MIN_KEYPOINTS <= len(keypoints) <= MAX_KEYPOINTS:
-        problems.append(f"has {len(keypoints)} keypoints; {MIN_KEYPOINTS} to {MAX_KEYPOINTS} are allowed")
-    for n, kp in enumerate(keypoints, 1):
-        if not str(kp.get("text", "")).strip():
-            problems.append(f"keypoint {n}: text is missing")
-        elif len(kp["text"]) > 300:
-            problems.append(f"keypoint {n}: text is longer than 300 characters")
-        if not isinstance(kp.get("weight"), int) or not 1 <= kp["weight"] <= MAX_WEIGHT:
-            problems.append(f"keypoint {n}: weight must be a whole number from 1 to {MAX_WEIGHT}")
-        for field in ("evidence", "contradicts"):
-            terms = kp.get(field, [])
-            if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
-                problems.append(f"keypoint {n}: {field} must be a list of terms")
+class _BankQuestion(rules.QuestionInputSerializer):
+    keypoint_count_message = "has {count} keypoints; {min} to {max} are allowed"
+
+
+def check_entry(entry, tags: dict[str, str]) -> tuple[dict | None, list[str]]:
+    """The entry as ``rules`` clean it, and its problems: the question rules, then the bank's own.
+
+    The bank's own: a key, a number, a reference answer and at least one tag from ``tags.yaml``,
+    and sources as a list of addresses.
+    """
+    if not isinstance(entry, dict):
+        return None, [f"must be a mapping with key, number, prompt, ..., not {rules.kind(entry)}"]
+    data = _BankQuestion(data=entry, context={"strict": True})
+    valid = data.is_valid()
+    problems = [rules.describe(path, message) for path, message in rules.error_list(data.errors)]
+    missing = [field for field in ("key", "number", "reference_answer", "tags") if not entry.get(field)]
+    problems += [f"{field} is missing" for field in missing]
+    if "number" not in missing and type(entry["number"]) is not int:
+        problems.append("number must be a whole number")
+    slugs = entry.get("tags") if isinstance(entry.get("tags"), list) else []
+    problems += [f"tag {slug!r} is not in tags.yaml" for slug in slugs if not isinstance(slug, str) or slug not in tags]
     sources = entry.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(u, str) for u in sources):
         problems.append("sources must be a list of addresses")
-    return problems
+    return {**entry, **data.validated_data} if valid else entry, problems
 
 
 @transaction.atomic

@@ -70,6 +70,25 @@ def rubric_locked_filter(user, field="pk"):
     return condition
 
 
+# Whether a question is still used by what the apps above keep (an interview's answers) is
+# decided by those apps: each registers a function ``() -> queryset of question ids`` they use
+# (see ``sessions.apps``). Deleting a question asks them; the bank never imports them.
+_question_uses = []
+
+
+def register_question_use(used_ids):
+    _question_uses.append(used_ids)
+    return used_ids
+
+
+def question_used_filter(field="pk"):
+    """The Q matching rows whose ``field`` is a question that a registered app still uses."""
+    condition = Q(pk__in=[])
+    for used_ids in _question_uses:
+        condition |= Q(**{f"{field}__in": used_ids()})
+    return condition
+
+
 class Tag(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=80)

@@ -7,28 +7,24 @@ field; refusals raise ``PermissionDenied``.
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 - re-exported for views and API
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils.text import slugify
 
 from teams.models import Membership, Team
 
+from . import rules
 from .models import (
-    Difficulty,
     Question,
     QuestionSet,
     QuestionSetItem,
     RubricKeypoint,
     Tag,
     Visibility,
+    question_used_filter,
     visible_to,
 )
 
-MIN_KEYPOINTS, MAX_KEYPOINTS = 3, 6
-MAX_WEIGHT = 10
 _OFFSET = 100_000  # positions are moved out of the way before renumbering
 
 
@@ -70,57 +66,17 @@ def check_visibility(*, user, visibility, team) -> Team | None:
 
 # --- tags and keypoints ------------------------------------------------------------------
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
 
 def tags_from_names(names) -> list[Tag]:
-    """Existing tags by slug or name; new ones are created."""
-    tags, seen = [], set()
-    for raw in names:
-        name = str(raw).strip()
-        if not name:
-            continue
-        slug = slugify(name)[:50]
-        if not slug:
-            raise ValidationError({"tags": f"{name!r} is not a usable tag name."})
-        if slug in seen:
-            continue
-        seen.add(slug)
+    """The tags of these names (already checked by ``rules``): found by slug or name, else created."""
+    tags = []
+    for name in names:
+        slug = rules.tag_slug(name)
         tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name__iexact=name).first()
         if tag is None:
             tag = Tag.objects.create(slug=slug, name=name if name != slug else name.replace("-", " ").title())
         tags.append(tag)
-    if len(tags) > 5:
-        raise ValidationError({"tags": "Use at most 5 tags."})
     return tags
-
-
-def clean_keypoints(keypoints) -> list[dict]:
-    """Normalise and check a list of keypoints ({text, weight, evidence}); errors name the keypoint."""
-    cleaned, errors = [], []
-    for n, kp in enumerate(keypoints, 1):
-        text = str(kp.get("text") or "").strip()
-        weight = kp.get("weight", 1)
-        if isinstance(weight, str) and weight.strip().isdigit():
-            weight = int(weight)
-        if isinstance(weight, bool) or not isinstance(weight, int):
-            weight = 0
-        evidence = kp.get("evidence") or []
-        if isinstance(evidence, str):
-            evidence = [t.strip() for t in evidence.split(",")]
-        evidence = [str(t).strip() for t in evidence if str(t).strip()]
-        if not text:
-            errors.append(f"Keypoint {n}: write what a good answer says.")
-        elif len(text) > 300:
-            errors.append(f"Keypoint {n}: keep it under 300 characters.")
-        if not 1 <= weight <= MAX_WEIGHT:
-            errors.append(f"Keypoint {n}: the weight must be a whole number from 1 to {MAX_WEIGHT}.")
-        cleaned.append({"text": text, "weight": weight, "evidence": evidence})
-    if not MIN_KEYPOINTS <= len(cleaned) <= MAX_KEYPOINTS:
-        errors.append(f"A question needs {MIN_KEYPOINTS} to {MAX_KEYPOINTS} keypoints; it has {len(cleaned)}.")
-    if errors:
-        raise ValidationError({"keypoints": errors})
-    return cleaned
 
 
 def sync_keypoints(question: Question, keypoints: list[dict]) -> None:
@@ -144,18 +100,19 @@ def sync_keypoints(question: Question, keypoints: list[dict]) -> None:
         RubricKeypoint.objects.filter(pk__in=[kp.pk for kp in existing.values()]).delete()
 
 
-def _clean_question_fields(*, prompt, difficulty, context, reference_answer):
-    errors = {}
-    prompt = (prompt or "").strip()
-    if not prompt:
-        errors["prompt"] = "Write the question as you would ask it."
-    elif len(prompt) > 300 or "\n" in prompt:
-        errors["prompt"] = "Keep the prompt to one line of at most 300 characters."
-    if difficulty not in Difficulty.values:
-        errors["difficulty"] = f"Choose one of: {', '.join(Difficulty.values)}."
-    if errors:
-        raise ValidationError(errors)
-    return prompt, (context or "").strip(), (reference_answer or "").strip()
+def _check_question(**fields) -> dict:
+    return rules.check_question({**fields, "keypoints": list(fields["keypoints"]), "tags": list(fields["tags"])})
+
+
+def _save_question(question: Question, data: dict) -> Question:
+    """Write checked fields to the question, then its tags and keypoints."""
+    keypoints, tags = data.pop("keypoints"), data.pop("tags")
+    for name, value in data.items():
+        setattr(question, name, value)
+    question.save()
+    question.tags.set(tags_from_names(tags))
+    sync_keypoints(question, keypoints)
+    return question
 
 
 # --- questions ---------------------------------------------------------------------------
@@ -174,23 +131,10 @@ def question_create(
     visibility=Visibility.PRIVATE,
     team=None,
 ) -> Question:
-    prompt, context, reference_answer = _clean_question_fields(
-        prompt=prompt, difficulty=difficulty, context=context, reference_answer=reference_answer
-    )
-    keypoints = clean_keypoints(keypoints)
+    fields = {"prompt": prompt, "difficulty": difficulty, "context": context, "reference_answer": reference_answer}
+    data = _check_question(**fields, keypoints=keypoints, tags=tags)
     team = check_visibility(user=owner, visibility=visibility, team=team)
-    question = Question.objects.create(
-        owner=owner,
-        prompt=prompt,
-        difficulty=difficulty,
-        context=context,
-        reference_answer=reference_answer,
-        visibility=visibility,
-        team=team,
-    )
-    question.tags.set(tags_from_names(tags))
-    sync_keypoints(question, keypoints)
-    return question
+    return _save_question(Question(owner=owner, visibility=visibility, team=team), data)
 
 
 @transaction.atomic
@@ -198,38 +142,26 @@ def question_update(
     *, question, by, prompt, difficulty, keypoints, context="", reference_answer="", tags=(), visibility, team=None
 ) -> Question:
     _require_change(by, question)
-    prompt, context, reference_answer = _clean_question_fields(
-        prompt=prompt, difficulty=difficulty, context=context, reference_answer=reference_answer
-    )
-    keypoints = clean_keypoints(keypoints)
+    fields = {"prompt": prompt, "difficulty": difficulty, "context": context, "reference_answer": reference_answer}
+    data = _check_question(**fields, keypoints=keypoints, tags=tags)
     # A team manager editing a teammate's question keeps it in the team.
     team = check_visibility(user=by, visibility=visibility, team=team)
     question = Question.objects.select_for_update().get(pk=question.pk)
-    question.prompt, question.difficulty = prompt, difficulty
-    question.context, question.reference_answer = context, reference_answer
     question.visibility, question.team = visibility, team
-    question.save()
-    question.tags.set(tags_from_names(tags))
-    sync_keypoints(question, keypoints)
-    return question
+    return _save_question(question, data)
 
 
 @transaction.atomic
 def question_delete(*, question, by) -> str:
     """Delete a question, or archive it when sets or sessions still use it; return which."""
     _require_change(by, question)
-    in_use = question.set_items.exists() or _used_in_sessions(question)
+    in_use = question.set_items.exists() or Question.objects.filter(question_used_filter(), pk=question.pk).exists()
     if in_use:
         Question.objects.filter(pk=question.pk).update(is_archived=True)
         QuestionSetItem.objects.filter(question=question, question_set__owner=question.owner).delete()
         return "archived"
     question.delete()
     return "deleted"
-
-
-def _used_in_sessions(question) -> bool:
-    related = [f for f in question._meta.related_objects if f.related_model._meta.app_label == "interview_sessions"]
-    return any(f.related_model.objects.filter(**{f.field.name: question}).exists() for f in related)
 
 
 # --- question sets -----------------------------------------------------------------------
@@ -240,8 +172,8 @@ def _clean_set_fields(*, title, minutes_per_question):
     title = (title or "").strip()
     if not title:
         errors["title"] = "Give the set a title."
-    elif len(title) > 200:
-        errors["title"] = "Keep the title under 200 characters."
+    elif len(title) > rules.MAX_TITLE:
+        errors["title"] = f"Keep the title under {rules.MAX_TITLE} characters."
     if minutes_per_question in ("", None):
         minutes_per_question = None
     else:
@@ -249,8 +181,10 @@ def _clean_set_fields(*, title, minutes_per_question):
             minutes_per_question = int(minutes_per_question)
         except (TypeError, ValueError):
             minutes_per_question = -1
-        if not 1 <= minutes_per_question <= 180:
-            errors["minutes_per_question"] = "Minutes per question must be a whole number from 1 to 180."
+        if not 1 <= minutes_per_question <= rules.MAX_MINUTES:
+            errors["minutes_per_question"] = (
+                f"Minutes per question must be a whole number from 1 to {rules.MAX_MINUTES}."
+            )
     if errors:
         raise ValidationError(errors)
     return title, minutes_per_question
@@ -417,7 +351,7 @@ def set_clone(*, qset, by) -> QuestionSet:
     items = qset.items.filter(question__in=Question.objects.for_user(by)).order_by("position")
     copy = QuestionSet.objects.create(
         owner=by,
-        title=f"{qset.title} (copy)"[:200],
+        title=f"{qset.title} (copy)"[: rules.MAX_TITLE],
         description=qset.description,
         minutes_per_question=qset.minutes_per_question,
         visibility=Visibility.PRIVATE,

@@ -12,8 +12,18 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from teams.models import Team
 
-from . import services
-from .forms import ImportForm, QuestionFilterForm, QuestionForm, QuestionSetForm, visibility_value
+from . import rules, services
+from .forms import (
+    ImportForm,
+    QuestionFilterForm,
+    QuestionForm,
+    QuestionSetForm,
+    empty_row,
+    keypoint_rows,
+    keypoint_rows_of,
+    keypoints_from_rows,
+    visibility_value,
+)
 from .markdown import render_markdown
 from .models import Question, QuestionSet, Tag
 
@@ -127,24 +137,10 @@ def set_detail(request, pk):
 # --- writing questions ---------------------------------------------------------------------
 
 
-def _keypoint_rows(post):
-    texts, weights, evidence = post.getlist("kp_text"), post.getlist("kp_weight"), post.getlist("kp_evidence")
-    rows = []
-    for i, text in enumerate(texts):
-        rows.append(
-            {
-                "text": text,
-                "weight": weights[i] if i < len(weights) else "1",
-                "evidence": evidence[i] if i < len(evidence) else "",
-            }
-        )
-    return rows
-
-
 def _apply_row_action(rows, action):
     """Add, remove or move a keypoint row; return the index of the row to focus."""
-    if action == "add" and len(rows) < services.MAX_KEYPOINTS:
-        rows.append({"text": "", "weight": "1", "evidence": ""})
+    if action == "add" and len(rows) < rules.MAX_KEYPOINTS:
+        rows.append(empty_row())
         return len(rows) - 1
     verb, _, index = action.partition("-")
     if not index.isdigit() or int(index) >= len(rows):
@@ -184,17 +180,14 @@ def question_edit(request, pk=None):
                 "reference_answer": question.reference_answer,
                 "visibility": visibility_value(question),
             }
-            rows = [
-                {"text": kp.text, "weight": str(kp.weight), "evidence": ", ".join(kp.evidence)}
-                for kp in question.keypoints.all()
-            ]
+            rows = keypoint_rows_of(question)
         else:
             initial = {"difficulty": "intermediate", "visibility": "private"}
-            rows = [{"text": "", "weight": "2" if i == 0 else "1", "evidence": ""} for i in range(3)]
+            rows = [empty_row("2" if i == 0 else "1") for i in range(rules.MIN_KEYPOINTS)]
         form = QuestionForm(initial=initial, user=request.user, teams=teams)
     else:
         form = QuestionForm(request.POST, user=request.user, teams=teams)
-        rows = _keypoint_rows(request.POST)
+        rows = keypoint_rows(request.POST)
         action = request.POST.get("action", "save")
         if action == "preview":
             preview = {
@@ -209,7 +202,7 @@ def question_edit(request, pk=None):
             values = {
                 "prompt": data["prompt"],
                 "difficulty": data["difficulty"],
-                "keypoints": rows,
+                "keypoints": keypoints_from_rows(rows),
                 "context": data["context"],
                 "reference_answer": data["reference_answer"],
                 "tags": data["tags"],
@@ -230,7 +223,7 @@ def question_edit(request, pk=None):
         "form": form,
         "question": question,
         "rows": rows,
-        "max_keypoints": services.MAX_KEYPOINTS,
+        "rules": rules,
         "keypoint_errors": keypoint_errors,
         "preview": preview,
         "focus": focus,
@@ -441,13 +434,7 @@ def set_import(request):
         upload = form.cleaned_data["file"]
         visibility, team = form.cleaned_data["visibility"]
         try:
-            if upload.size > transfer.MAX_BYTES:
-                raise transfer.TransferError(
-                    [{"item": None, "row": None, "field": "file", "message": "The file is larger than 1 MB."}]
-                )
-            data = transfer.parse_upload(
-                upload.read(transfer.MAX_BYTES + 1), filename=upload.name, title=form.cleaned_data["title"] or None
-            )
+            data = transfer.read_upload(upload, title=form.cleaned_data["title"] or None)
             qset = transfer.import_set(owner=request.user, data=data, visibility=visibility, team=team)
         except transfer.TransferError as error:
             problems = error.errors

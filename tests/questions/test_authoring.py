@@ -293,3 +293,23 @@ def test_set_builder_runs_a_fixed_number_of_queries(client, owner):
 
 def _order(qset):
     return list(qset.items.order_by("position").values_list("question_id", flat=True))
+
+
+def test_the_page_keeps_the_question_rules_with_their_messages(client, owner):
+    """The same limits and words as the API, the import and the bank (questions.rules)."""
+    login(client, owner)
+    body = _post_question(
+        client, "/questions/new/", tags="a, b, c, d, e, f", kp_text=["One", "k" * 301, "Three"]
+    ).content.decode()
+    assert "A question has at most 5 tags; this one has 6." in body
+    assert "Keypoint 2: the text has 301 characters; at most 300 are allowed." in body
+    assert Question.objects.count() == 0
+
+
+def test_contradicting_phrases_are_written_and_kept_through_the_page(client, owner):
+    login(client, owner)
+    _post_question(client, "/questions/new/", kp_contradicts=["manual rotation, never rotates", "", ""])
+    question = Question.objects.get()
+    assert question.keypoints.first().contradicts == ["manual rotation", "never rotates"]
+    page = client.get(f"/questions/{question.pk}/edit/").content.decode()
+    assert 'value="manual rotation, never rotates"' in page

@@ -160,3 +160,29 @@ def test_the_browsable_api_shows_an_owner_their_question_and_set(client, owner):
         response = client.get(url, HTTP_ACCEPT="text/html")
         assert response.status_code == 200, url
         assert response["Content-Type"].startswith("text/html") and text in response.content.decode()
+
+
+def test_the_api_keeps_the_question_rules_with_their_messages(api):
+    """The same limits and words as the page, the import and the bank (questions.rules)."""
+    response = api.post("/api/questions/", _question(tags=list("abcdef")), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"tags": ["A question has at most 5 tags; this one has 6."]}
+    keypoints = [{"text": "A"}, {"text": "k" * 301}, {"text": "C", "weight": 11}]
+    response = api.post("/api/questions/", _question(keypoints=keypoints), format="json")
+    assert response.json() == {
+        "keypoints": {
+            "1": {"text": ["The text has 301 characters; at most 300 are allowed."]},
+            "2": {"weight": ["The weight must be a whole number from 1 to 10, not '11'."]},
+        }
+    }
+    response = api.post("/api/questions/", _question(keypoints=keypoints[:1]), format="json")
+    assert response.json() == {"keypoints": ["A question needs 3 to 6 keypoints; it has 1."]}
+    assert Question.objects.count() == 0
+
+
+def test_the_api_stores_contradicting_phrases_and_a_patch_keeps_them(api, owner):
+    keypoints = [{"text": "Sync", "contradicts": ["asynchronous", " "]}, {"text": "B"}, {"text": "C"}]
+    question_id = api.post("/api/questions/", _question(keypoints=keypoints), format="json").json()["id"]
+    assert api.patch(f"/api/questions/{question_id}/", {"prompt": "Sharper?"}, format="json").status_code == 200
+    question = Question.objects.get(pk=question_id)
+    assert [kp.contradicts for kp in question.keypoints.all()] == [["asynchronous"], [], []]
