@@ -165,7 +165,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
-    "sweep-reports": {"task": "reports.tasks.sweep_reports", "schedule": 30.0},
+    "sweep-reports": {"task": "reports.tasks.sweep_reports", "schedule": 15.0},
     "weekly-reports": {
         "task": "reports.tasks.weekly_reports",
         "schedule": crontab(minute=0, hour=7, day_of_week="monday"),

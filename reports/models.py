@@ -56,6 +56,9 @@ class Report(models.Model):
     task_id = models.CharField(max_length=64, blank=True, help_text="The Celery message building it.")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="A running build touches this every few seconds; silence means it died."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from questions.models import QuestionSet
@@ -89,15 +89,23 @@ def enqueue(report_id: int) -> bool:
     return True
 
 
-def sweep(*, now=None, stale_after=None) -> int:
-    """Enqueue reports still queued past their next try, and recover builds a dead worker left running."""
-    from django.conf import settings
+HEARTBEAT_SECONDS = 5  # a running build touches its row this often
+SILENT_SECONDS = 30  # a running build silent this long is dead: its report is queued again
 
+
+def sweep(*, now=None) -> int:
+    """Enqueue reports still queued past their next try, and recover builds whose worker died.
+
+    A build beats every HEARTBEAT_SECONDS; one silent for SILENT_SECONDS (its worker was killed)
+    goes back to the queue. Beat runs this every 15 s, so a dead build is rebuilt within a minute;
+    the rebuild's claim changes the row's task id, so the dead one can never finish it too.
+    """
     now = now or timezone.now()
-    stale_after = stale_after or timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
-    Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - stale_after).update(
-        status=ReportStatus.QUEUED, task_id="", next_enqueue_at=now
-    )
+    silent_since = now - timedelta(seconds=SILENT_SECONDS)
+    Report.objects.filter(
+        Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, started_at__lt=silent_since),
+        status=ReportStatus.RUNNING,
+    ).update(status=ReportStatus.QUEUED, task_id="", next_enqueue_at=now)
     due = list(
         Report.objects.filter(status=ReportStatus.QUEUED, next_enqueue_at__lte=now).values_list("pk", flat=True)[:500]
     )

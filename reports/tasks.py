@@ -2,11 +2,13 @@
 reports.queries do the work. A report is built once however often its message is delivered."""
 
 import logging
+import threading
 import traceback
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import connection
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,33 +27,68 @@ def build_report(self, report_id: int) -> str:
         Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RUNNING, task_id=self.request.id or "-"),
         pk=report_id,
         attempts__lt=services.MAX_BUILD_ATTEMPTS,
-    ).update(status=ReportStatus.RUNNING, started_at=now, attempts=F("attempts") + 1, task_id=self.request.id or "")
+    ).update(
+        status=ReportStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        task_id=self.request.id or "",
+    )
     if claimed != 1:
         _give_up_if_poisoned(report_id)
         return "skipped"
+    # Only the build that holds the claim may finish the report: a build presumed dead and
+    # re-queued by the sweep lost its claim when the next build took the row.
+    mine = Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING, task_id=self.request.id or "")
     report = Report.objects.select_related("user", "question_set__team").get(pk=report_id)
     try:
-        data = build(report)
+        with _Heartbeat(mine):
+            data = build(report)
     except Exception as exc:
         if report.attempts < services.MAX_BUILD_ATTEMPTS:
-            Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+            mine.update(
                 status=ReportStatus.QUEUED,
                 error=f"{exc.__class__.__name__}: {exc}",
                 # If the retry message is lost (broker outage), the sweep sends another.
                 next_enqueue_at=timezone.now() + timezone.timedelta(seconds=2**report.attempts + 60),
             )
             raise self.retry(exc=exc, countdown=2**report.attempts) from exc
-        Report.objects.filter(pk=report_id).update(
-            status=ReportStatus.FAILED, error=traceback.format_exc(limit=5)[-2000:], finished_at=timezone.now()
-        )
+        mine.update(status=ReportStatus.FAILED, error=traceback.format_exc(limit=5)[-2000:], finished_at=timezone.now())
         log.exception("Report %s failed after %s attempts", report_id, report.attempts)
         return "failed"
-    finished = Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
-        status=ReportStatus.READY, data=data, error="", finished_at=timezone.now()
-    )
+    finished = mine.update(status=ReportStatus.READY, data=data, error="", finished_at=timezone.now())
     if finished and report.weekly:
         _announce(report)
     return "ready"
+
+
+class _Heartbeat:
+    """While the build runs, a thread touches the claimed row every HEARTBEAT_SECONDS.
+
+    A worker killed outright (signal 9, out of memory, a lost machine) stops beating, and the
+    sweep queues the report again after SILENT_SECONDS.
+    """
+
+    def __init__(self, claimed_rows):
+        self.rows = claimed_rows
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="report-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=services.HEARTBEAT_SECONDS * 2)
+        return False
+
+    def _beat(self):
+        try:
+            while not self.stop.wait(services.HEARTBEAT_SECONDS):
+                self.rows.update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()  # this thread's own database connection
 
 
 def _give_up_if_poisoned(report_id):

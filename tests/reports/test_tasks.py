@@ -93,6 +93,31 @@ def test_the_sweep_enqueues_stuck_requests_and_recovers_dead_builds(owner, monke
     assert Report.objects.get(pk=running.pk).status == ReportStatus.QUEUED
 
 
+def test_the_sweep_requeues_a_build_only_once_its_heartbeat_is_silent_for_30_seconds(owner, monkeypatch):
+    report = _request(owner)
+    now = timezone.now()
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, started_at=now - timezone.timedelta(minutes=5), task_id="alive"
+    )
+    monkeypatch.setattr(services, "enqueue", lambda pk: True)
+    Report.objects.filter(pk=report.pk).update(heartbeat_at=now - timezone.timedelta(seconds=20))
+    services.sweep(now=now)
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.RUNNING  # still beating
+    services.sweep(now=now + timezone.timedelta(seconds=11))
+    report.refresh_from_db()
+    assert (report.status, report.task_id) == (ReportStatus.QUEUED, "")
+
+
+def test_a_build_that_lost_its_claim_cannot_finish_the_report(owner):
+    """The dead build's late finish does not overwrite the rebuild's: its task id no longer matches."""
+    report = _request(owner)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, task_id="")
+    tasks.build_report.apply(args=[report.pk], task_id="first")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY and report.task_id == "first"
+    assert tasks.build_report.apply(args=[report.pk], task_id="second").get() == "skipped"
+
+
 def _closed_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -188,3 +188,50 @@ def _wait_port(port, seconds=10):
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on {port}")
+
+
+def test_a_build_whose_worker_is_killed_is_rebuilt_once(needs_services, owner, practised, broker):
+    """A worker killed with signal 9 mid-build stops beating; the sweep queues the report again
+    and another worker builds it: ready, built by the second claim only."""
+    import psycopg
+    from django.utils import timezone
+
+    from reports.models import Kind
+
+    broker(settings.REDIS_URL)
+    from interviewprep.celery import app
+
+    app.control.purge()
+    db = connection.settings_dict
+    # Hold the answers table so the build is still running when its worker dies.
+    blocker = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"], autocommit=False
+    )
+    blocker.execute("LOCK TABLE interview_sessions_answer IN ACCESS EXCLUSIVE MODE")
+    first = _worker(settings.REDIS_URL)
+    second = None
+    try:
+        report = services.report_request(user=owner, kind=Kind.PROGRESS, period="30d")
+        running = _wait_for(report.pk, ReportStatus.RUNNING)
+        assert running.status == ReportStatus.RUNNING, _stop(first)
+        deadline = time.monotonic() + 20
+        while Report.objects.get(pk=report.pk).heartbeat_at <= running.heartbeat_at and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert Report.objects.get(pk=report.pk).heartbeat_at > running.heartbeat_at  # it beats while it waits
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        blocker.rollback()
+
+        # Thirty seconds of silence later, beat's sweep queues it again and a live worker builds it.
+        second = _worker(settings.REDIS_URL)
+        assert services.sweep(now=timezone.now() + timezone.timedelta(seconds=31)) == 1
+        rebuilt = _wait_for(report.pk, ReportStatus.READY, seconds=60)
+        assert rebuilt.status == ReportStatus.READY, _stop(second)
+        assert rebuilt.attempts == 2 and rebuilt.task_id != running.task_id
+        assert rebuilt.data["totals"]["sessions"] == 1
+    finally:
+        blocker.close()
+        if first.poll() is None:
+            first.kill()
+        if second is not None:
+            _stop(second)
