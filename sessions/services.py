@@ -220,15 +220,10 @@ def session_join(*, token: str, user) -> InterviewSession:
         raise Conflict("This invite link is not valid. Check that you copied all of it.")
     if session.candidate_id == user.pk:
         return session
-    if session.reviewers.filter(user=user).exists():
-        raise Conflict("You are an interviewer in this session; send the link to the candidate.")
-    if session.status == Status.FINISHED:
-        raise Conflict("This interview has already finished.")
-    if session.candidate_id is not None or session.invite_used_at is not None:
-        raise Conflict("This invite link has already been used by another candidate.")
+    problem = join_refusal(session=session, user=user)
+    if problem:
+        raise Conflict(problem)
     now = timezone.now()
-    if session.invite_expires_at <= now:
-        raise Conflict("This invite link has expired. Ask your interviewer for a new one.")
     claimed = InterviewSession.objects.filter(
         pk=session.pk, candidate__isnull=True, invite_used_at__isnull=True, invite_expires_at__gt=now
     ).update(
@@ -256,6 +251,24 @@ def _reviewer(session, user) -> Reviewer:
 
 
 def _lead(session, user) -> Reviewer:
+def join_refusal(*, session, user) -> str | None:
+    """Why ``user`` cannot join ``session`` through its invite link now, or None if they can.
+
+    The join page asks before offering a "Join" button; ``session_join`` asks again when claiming.
+    """
+    if session.candidate_id == user.pk:
+        return None
+    if session.reviewers.filter(user=user).exists():
+        return "You are an interviewer in this session; send the link to the candidate."
+    if session.status == Status.FINISHED:
+        return "This interview has already finished."
+    if session.candidate_id is not None or session.invite_used_at is not None:
+        return "This invite link has already been used by another candidate."
+    if session.invite_expires_at <= timezone.now():
+        return "This invite link has expired. Ask your interviewer for a new one."
+    return None
+
+
     reviewer = _reviewer(session, user)
     if not reviewer.is_lead:
         raise PermissionDenied("Only the interviewer leading the session can do that.")

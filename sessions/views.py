@@ -115,15 +115,18 @@ def join(request, token):
         messages.info(request, "Log in or sign up to join the interview; you will come back here.")
         return redirect(f"{reverse('login')}?next={request.path}")
     session = InterviewSession.objects.filter(invite_token=token).exclude(mode=Mode.SELF).first()
-    if request.method == "POST" or (session and session.candidate_id == request.user.pk):
-        try:
-            session = services.session_join(token=token, user=request.user)
-        except services.Conflict as error:
-            return render(request, "sessions/join.html", {"problem": str(error)}, status=410 if session else 404)
-        return redirect("sessions:room", pk=session.pk)
     if session is None:
         problem = "This invite link is not valid. Check that you copied all of it."
         return render(request, "sessions/join.html", {"problem": problem}, status=404)
+    if request.method == "POST" or session.candidate_id == request.user.pk:
+        try:
+            session = services.session_join(token=token, user=request.user)
+        except services.Conflict as error:
+            return render(request, "sessions/join.html", {"problem": str(error)}, status=410)
+        return redirect("sessions:room", pk=session.pk)
+    problem = services.join_refusal(session=session, user=request.user)  # say so now, not after a click
+    if problem:
+        return render(request, "sessions/join.html", {"problem": problem}, status=410)
     return render(request, "sessions/join.html", {"session": session})
 
 

@@ -1,5 +1,6 @@
 """Invite links: unguessable, single use, expiring, revocable, and never a 500."""
 
+import re
 import threading
 import time
 from datetime import timedelta
@@ -203,3 +204,45 @@ def test_concurrent_accepts_admit_exactly_one(team, invite):
     assert racers.count() == 1
     invite.refresh_from_db()
     assert invite.used_by_id == racers.get().user_id
+
+
+# --- issue 17: an unusable link says so at once, and the way back survives signing up ------------
+
+
+@pytest.mark.parametrize("state", ["used", "expired", "revoked"])
+def test_an_unusable_link_says_so_before_any_click_with_a_way_home(client, team, owner, invite, newbie, state):
+    if state == "used":
+        services.invite_accept(token=invite.token, user=UserFactory(username="first"))
+    elif state == "expired":
+        TeamInvite.objects.filter(pk=invite.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    else:
+        services.invite_revoke(invite=invite, by=owner)
+    login(client, newbie)
+    response = client.get(join_url(invite))
+    assert response.status_code == 410
+    main = response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Join team" not in main and "<form" not in main
+    assert 'href="/">Back to the start</a>' in main
+    assert "newbie" not in roles(team)
+
+
+def test_signing_up_from_a_team_invite_comes_back_to_it(client, invite):
+    """Logged out: the invite sends to log in, whose sign-up link carries the way back (issue 17, point 9)."""
+    login_url = client.get(join_url(invite))["Location"]
+    page = client.get(login_url).content.decode()
+    signup_href = re.search(r'href="(/accounts/signup/[^"]*)">Create an account', page).group(1)
+    assert signup_href == f"{reverse('signup')}?next={join_url(invite)}"
+    form = client.get(signup_href).content.decode()
+    assert f'name="next" value="{join_url(invite)}"' in form
+    response = client.post(
+        signup_href,
+        {
+            "username": "fresh",
+            "email": "fresh@example.com",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+            "next": join_url(invite),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == join_url(invite)
+    assert "Join team</button>" in client.get(join_url(invite)).content.decode()
