@@ -240,17 +240,6 @@ def session_join(*, token: str, user) -> InterviewSession:
     return session
 
 
-# --- roles -------------------------------------------------------------------------------------
-
-
-def _reviewer(session, user) -> Reviewer:
-    reviewer = Reviewer.objects.filter(session=session, user=user).first()
-    if reviewer is None:
-        raise PermissionDenied("Only the interviewers of this session can do that.")
-    return reviewer
-
-
-def _lead(session, user) -> Reviewer:
 def join_refusal(*, session, user) -> str | None:
     """Why ``user`` cannot join ``session`` through its invite link now, or None if they can.
 
@@ -269,6 +258,17 @@ def join_refusal(*, session, user) -> str | None:
     return None
 
 
+# --- roles -------------------------------------------------------------------------------------
+
+
+def _reviewer(session, user) -> Reviewer:
+    reviewer = Reviewer.objects.filter(session=session, user=user).first()
+    if reviewer is None:
+        raise PermissionDenied("Only the interviewers of this session can do that.")
+    return reviewer
+
+
+def _lead(session, user) -> Reviewer:
     reviewer = _reviewer(session, user)
     if not reviewer.is_lead:
         raise PermissionDenied("Only the interviewer leading the session can do that.")
