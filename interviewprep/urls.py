@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_token
+from practice import api as practice_api
 from questions import api as questions_api
 from questions.suggest.api import SuggestView
 from reports import api as reports_api
@@ -28,10 +29,13 @@ urlpatterns = [
     path("teams/", include("teams.urls")),
     path("sessions/", include("sessions.urls")),
     path("reports/", include("reports.urls")),
+    path("practice/", include("practice.urls")),
     path("api/auth/token/", obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/questions/<int:pk>/suggest/", SuggestView.as_view(), name="question-suggest"),
+    path("api/reviews/due/", practice_api.DueView.as_view(), name="reviews-due"),
+    path("api/reviews/practice/", practice_api.PracticeView.as_view(), name="reviews-practice"),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,17 @@ MAX_QUESTIONS = 50
 __all__ = ["Conflict"]  # raised for states that do not allow a change; common.refusals maps it to 409
 
 
+# Apps above sessions (practice) learn that a session finished through a hook they register at
+# start-up (``AppConfig.ready``); sessions never imports them. A hook takes the finished session
+# and runs inside the finishing transaction, so what it writes stands or falls with the finish.
+_finish_hooks = []
+
+
+def register_finish_hook(hook):
+    _finish_hooks.append(hook)
+    return hook
+
+
 # --- choosing questions ----------------------------------------------------------------------
 
 
@@ -496,6 +507,8 @@ def finish(*, session, by, feedback="", shared_positions=(), recommendation="", 
         AnswerReview.objects.filter(answer__session=session, user=by, answer__position__in=positions).update(
             share_notes=True
         )
+    for hook in _finish_hooks:
+        hook(session)
     return session
 
 
