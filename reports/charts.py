@@ -11,6 +11,7 @@ width in pixels and has no tooltip per bar. Here every shape gets presentation a
 stroke, x...), each chart is an image with a <title> and a <desc>, and ElementTree escapes the text.
 """
 
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -225,6 +226,42 @@ def grouped_bar_chart(rows, names, *, max_value=100, unit=""):
     )
     more = f"; and {len(rows) - 20} more" if len(rows) > 20 else ""
     desc = f"Grouped bar chart, 0 to {max_value:g}{unit}, {len(rows)} rows: {listed}{more}."
+    return Chart(picture.drawing, "bar", desc)
+
+
+def dot_plot(rows, *, limit=None, unit=""):
+    """Signed values around a zero line, one dot per (label, value or None) row, on a -limit..+limit track.
+
+    For leniency: left of zero marks harder than the rest of the panel, right softer. `limit`
+    defaults to the largest value rounded up to a multiple of 5, at least 10. None without data.
+    """
+    rows = [(str(label), v) for label, v in rows or []]
+    valued = [abs(v) for _, v in rows if v is not None]
+    if not valued:
+        return None
+    limit = limit or max(10, math.ceil(max(valued) / 5) * 5)
+    row_h, pad, axis_h = 46, 8, 22
+    pw = WIDTH - 2 * pad
+
+    def px(v):
+        return pad + (max(-limit, min(v, limit)) + limit) / (2 * limit) * pw
+
+    picture = Picture(pad * 2 + axis_h + len(rows) * row_h, 16)
+    for tick, anchor in ((-limit, "start"), (0, "middle"), (limit, "end")):
+        picture.text(px(tick), pad + 14, f"{tick:+g}{unit}" if tick else "0", size=14, anchor=anchor, colour=MUTED)
+    for i, (name, v) in enumerate(rows):
+        y = pad + axis_h + i * row_h
+        shown = "no data" if v is None else f"{'+' if v > 0 else ''}{rounded(v, 1)}{unit}"
+        with picture.titled(f"{name}: {shown}"):
+            picture.text(pad, y + 15, short(name, 40))
+            picture.text(WIDTH - pad, y + 15, shown, size=14, anchor="end", colour=MUTED)
+            picture.rect(pad, y + 20, pw, 16, TRACK)
+            picture.line(px(0), y + 18, px(0), y + 38, MUTED)
+            if v is not None:
+                picture.dot(px(v), y + 28, 6, ACCENT)
+    listed = "; ".join(f"{name} {_fmt(v, unit)}" for name, v in rows[:25])
+    more = f"; and {len(rows) - 25} more" if len(rows) > 25 else ""
+    desc = f"Dot plot around zero, {-limit:g} to +{limit:g}{unit}, {len(rows)} rows: {listed}{more}."
     return Chart(picture.drawing, "bar", desc)
 
 

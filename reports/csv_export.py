@@ -73,4 +73,58 @@ def question_set_csv_bytes(data) -> bytes:
         cells = [c.get("session_id"), c.get("candidate"), c.get("status"), *scores[: len(questions)]]
         cells += [c.get("mean"), recommendations_text(c.get("recommendations"))]
         writer.writerow([safe_cell(v) for v in cells])
+    _reliability_rows(writer, data.get("reliability"))
     return out.getvalue().encode("utf-8")
+
+
+def _reliability_rows(writer, reliability):
+    """After a blank row, the reliability section: one block per table of the page, each with its header."""
+    if not reliability:
+        return
+    blocks = [
+        (
+            ["reliability_of", "level", "alpha", "interval_low", "interval_high", "pairs", "enough_data"],
+            [
+                [key, s.get("level"), s.get("alpha"), s.get("low"), s.get("high"), s.get("pairs"), s.get("enough")]
+                for key in ("scores", "marks", "recommendations")
+                for s in [reliability.get(key) or {}]
+            ],
+        ),
+        (
+            ["interviewer", "shared_answers", "leniency", "mark_pairs", "agreement", "overdue_scorecards"],
+            [
+                [i.get(k) for k in ("interviewer", "shared_answers", "leniency", "mark_pairs", "agreement", "overdue")]
+                for i in reliability.get("interviewers") or []
+            ],
+        ),
+        (
+            [
+                "question",
+                "prompt",
+                "scored",
+                "discrimination",
+                "floor_share",
+                "ceiling_share",
+                "nobody_covers",
+                "no_signal",
+            ],
+            [
+                [
+                    f"Q{q.get('position')}",
+                    q.get("prompt"),
+                    q.get("scored"),
+                    q.get("discrimination"),
+                    q.get("floor_share"),
+                    q.get("ceiling_share"),
+                    _joined(q.get("uncovered_keypoints") or []),
+                    q.get("no_signal"),
+                ]
+                for q in reliability.get("questions") or []
+            ],
+        ),
+    ]
+    for header, rows in blocks:
+        writer.writerow([])
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([safe_cell(v) for v in row])

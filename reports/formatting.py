@@ -112,3 +112,39 @@ def short(text, limit):
     """Text on one line, cut to `limit` characters with an ellipsis."""
     text = " ".join(str(text if text is not None else "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+RELIABLE_ALPHA, TENTATIVE_ALPHA = 0.8, 0.667  # Krippendorff's own guidance for drawing conclusions
+
+
+def alpha_text(section):
+    """A reliability section ({"alpha", "low", "high", "pairs", "enough"}) in one line."""
+    section = section or {}
+    pairs = section.get("pairs") or 0
+    if not section.get("enough"):
+        return f"not enough data ({pairs} pair{'' if pairs == 1 else 's'}; 10 needed)"
+    v = number(section.get("alpha"))
+    if v is None:
+        return f"cannot be computed: every judgement was the same ({pairs} pairs)"
+    low, high = number(section.get("low")), number(section.get("high"))
+    interval = f", 95% interval {rounded(low, 2)} to {rounded(high, 2)}" if low is not None and high is not None else ""
+    return f"{rounded(v, 2)}{interval} ({pairs} pairs)"
+
+
+def alpha_words(section):
+    """What a manager may do with an alpha, after Krippendorff: rely at .80, tentatively at .667."""
+    section = section or {}
+    v = number(section.get("alpha"))
+    if not section.get("enough") or v is None:
+        return "too few double-scored judgements to say"
+    if v >= RELIABLE_ALPHA:
+        return "the panel agrees: these judgements can be relied on"
+    if v >= TENTATIVE_ALPHA:
+        return "the panel mostly agrees: draw only tentative conclusions"
+    return "the panel does not agree enough to rely on these judgements"
+
+
+def correlation(value):
+    """A correlation to two decimals (0.456 -> "0.46"); none -> an em dash."""
+    v = number(value)
+    return "—" if v is None else rounded(v, 2)

@@ -2,11 +2,21 @@
 
 from reportlab.platypus import KeepTogether, Spacer
 
-from reports.charts import bar_chart, grouped_bar_chart
-from reports.formatting import marks_compared, number, percent, recommendations_text, score, signed
+from reports.charts import bar_chart, dot_plot, grouped_bar_chart
+from reports.formatting import (
+    alpha_text,
+    alpha_words,
+    correlation,
+    marks_compared,
+    number,
+    percent,
+    recommendations_text,
+    score,
+    signed,
+)
 from reports.insights import question_insights
 
-from .flowables import WIDTH, band, bar_drawings, date_text, empty, paragraph, styles, table, widths
+from .flowables import WIDTH, band, bar_drawings, date_text, drawings, empty, paragraph, styles, table, widths
 
 QUESTIONS_PER_TABLE = 8
 
@@ -35,7 +45,8 @@ def question_set_story(data):
     if questions:
         story.append(paragraph("Questions", st["h3"]))
         story += [paragraph(q.get("prompt", ""), st["item"], bulletText=f"Q{q.get('position')}.") for q in questions]
-    return story + _questions(question_insights(data)) + _interviewers(interviewers) + _agreement(data)
+    story += _questions(question_insights(data)) + _interviewers(interviewers) + _agreement(data)
+    return story + _reliability(data.get("reliability"))
 
 
 def _candidates(questions, candidates):
@@ -161,3 +172,81 @@ def _agreement(data):
         percent(agreement.get("same_recommendation_share")),
     ]
     return story + [table(header, [row], [WIDTH / 3] * 3)]
+
+
+def _reliability(reliability):
+    """The page's "Can the panel's numbers be trusted?" section; nothing for reports built before it existed."""
+    if not reliability:
+        return []
+    st = styles()
+    story = [paragraph("Can the panel's numbers be trusted?", st["h2"])]
+    note = (
+        "Krippendorff's alpha: 1 when interviewers scoring the same answer always agree, 0 when they agree no "
+        "more than chance. Rely on it from 0.80, draw tentative conclusions from 0.67. A pair is two "
+        f"interviewers judging the same thing; below {reliability.get('min_pairs', 10)} pairs: not enough data."
+    )
+    story.append(paragraph(note, st["muted"]))
+    judged = [
+        ("Overall scores (interval)", "scores"),
+        ("Keypoint marks (ordinal)", "marks"),
+        ("Recommendations (ordinal)", "recommendations"),
+    ]
+    rows = [
+        [name, alpha_text(reliability.get(key)), alpha_words(reliability.get(key)).capitalize()] for name, key in judged
+    ]
+    story.append(table(["What was judged", "Alpha", "In words"], rows, widths(0.28, 0.36, 0.36)))
+    return story + _leniency(reliability.get("interviewers") or []) + _signal(reliability.get("questions") or [])
+
+
+def _leniency(interviewers):
+    st = styles()
+    story = [paragraph("Each interviewer against the rest of the panel", st["h3"])]
+    if not interviewers:
+        return story + [empty("No data yet: no interviewer has scored an answer.")]
+    note = (
+        "Leniency: the interviewer's score minus the mean of the others' on the same answer; above zero marks "
+        "softer, below harder. Agreement: the share of their keypoint marks equal to another panel member's."
+    )
+    story.append(paragraph(note, st["muted"]))
+    story += drawings([dot_plot([(i.get("interviewer", ""), number(i.get("leniency"))) for i in interviewers])])
+    rows = [
+        [
+            i.get("interviewer"),
+            i.get("shared_answers"),
+            "not enough data" if i.get("leniency") is None else signed(i.get("leniency")),
+            i.get("mark_pairs"),
+            "not enough data" if i.get("agreement") is None else percent(i.get("agreement")),
+            i.get("overdue"),
+        ]
+        for i in interviewers
+    ]
+    header = ["Interviewer", "Shared answers", "Leniency", "Mark pairs", "Agreement", "Overdue scorecards"]
+    return story + [table(header, rows, widths(0.22, 0.14, 0.18, 0.12, 0.18, 0.16), numeric=(1, 2, 3, 4, 5))]
+
+
+def _signal(questions):
+    st = styles()
+    story = [paragraph("Which questions carry signal", st["h3"])]
+    if not questions:
+        return story + [empty()]
+    note = (
+        "Discrimination: how closely a question's score follows the rest of the set (corrected item-total "
+        "correlation); below 0.2 it says little. Floor and ceiling: candidates who missed, or covered, every keypoint."
+    )
+    story.append(paragraph(note, st["muted"]))
+    bars = [(f"Q{q.get('position')}. {q.get('prompt', '')}", number(q.get("discrimination"))) for q in questions]
+    story += bar_drawings(bar_chart, bars, max_value=1, decimals=2)
+    rows = [
+        [
+            f"Q{q.get('position')}. {q.get('prompt', '')}"
+            + (f" No signal: {q['no_signal']}" if q.get("no_signal") else ""),
+            q.get("scored"),
+            "not enough data" if q.get("discrimination") is None else correlation(q.get("discrimination")),
+            percent(q.get("floor_share")),
+            percent(q.get("ceiling_share")),
+            "; ".join(q.get("uncovered_keypoints") or []) or "—",
+        ]
+        for q in questions
+    ]
+    header = ["Question", "Scored", "Discrimination", "Floor", "Ceiling", "Nobody covers"]
+    return story + [table(header, rows, widths(0.34, 0.09, 0.15, 0.09, 0.1, 0.23), numeric=(1, 2, 3, 4))]

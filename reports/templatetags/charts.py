@@ -26,6 +26,9 @@ for _filter in (
     formatting.recommendation_label,
     formatting.period_label,
     formatting.isodate,
+    formatting.alpha_text,
+    formatting.alpha_words,
+    formatting.correlation,
 ):
     register.filter(_filter)
 register.simple_tag(question_insights, name="question_insights")
@@ -107,4 +110,12 @@ def grouped_bar_chart(items, label, values, series, chart_id="chart", title="Cha
     svg = grouped_bar_chart_svg(
         items, label=label, values=values, series=series, chart_id=chart_id, title=title, max_value=max_value
     )
+    return mark_safe(svg)  # noqa: S308
+
+
+@register.simple_tag
+def dot_plot(items, label, value, chart_id="chart", title="Chart", suffix="", unit=""):
+    """Signed values around zero, a dot per row (the interviewers' leniency)."""
+    rows = [(r.get(label, ""), number(r.get(value))) for r in items or []]
+    svg = charts.svg_markup(charts.dot_plot(rows, unit=unit), chart_id=_id(chart_id, suffix), title=title)
     return mark_safe(svg)  # noqa: S308
