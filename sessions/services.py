@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, F
+from django.db.models import Avg, Count, F
 from django.utils import timezone
 
 from common.refusals import Conflict
-from questions.models import Question, QuestionSet
+from questions.models import Question, QuestionSet, QuestionSetItem
 from teams.models import Membership, Team
 
 from . import scoring, suggestions
@@ -36,17 +36,6 @@ MAX_QUESTIONS = 50
 
 
 __all__ = ["Conflict"]  # raised for states that do not allow a change; common.refusals maps it to 409
-
-
-# Apps above sessions (practice) learn that a session finished through a hook they register at
-# start-up (``AppConfig.ready``); sessions never imports them. A hook takes the finished session
-# and runs inside the finishing transaction, so what it writes stands or falls with the finish.
-_finish_hooks = []
-
-
-def register_finish_hook(hook):
-    _finish_hooks.append(hook)
-    return hook
 
 
 # --- choosing questions ----------------------------------------------------------------------
@@ -507,8 +496,6 @@ def finish(*, session, by, feedback="", shared_positions=(), recommendation="", 
         AnswerReview.objects.filter(answer__session=session, user=by, answer__position__in=positions).update(
             share_notes=True
         )
-    for hook in _finish_hooks:
-        hook(session)
     return session
 
 
@@ -539,7 +526,12 @@ def scorecard_submit(*, session, by, recommendation, summary="") -> Reviewer:
 
 @transaction.atomic
 def swap_roles(*, session, by) -> InterviewSession:
-    """After a peer session, start the mirror session at once: the candidate now interviews."""
+    """After a peer session, start the mirror session at once: the candidate now interviews.
+
+    The mirror asks other questions (``mirror_candidates``): the new candidate has just read the
+    first half's rubrics as its interviewer. The new interviewer may re-pick them before the
+    interview begins (``mirror_questions_set``).
+    """
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)
     if session.mode != Mode.PEER or session.status != Status.FINISHED:
         raise Conflict("Roles can be swapped once a peer interview has finished.")
@@ -547,6 +539,12 @@ def swap_roles(*, session, by) -> InterviewSession:
         raise PermissionDenied("Only the two people of this interview can swap roles.")
     if session.mirror_id:
         return session.mirror
+    questions = mirror_candidates(first=session, interviewer=session.candidate)[: session.question_count]
+    if not questions:
+        raise Conflict(
+            "There is no other question from this set or on these topics that neither of you has seen: "
+            "start a new peer interview instead."
+        )
     now = timezone.now()
     mirror = InterviewSession.objects.create(
         mode=Mode.PEER,
@@ -556,49 +554,93 @@ def swap_roles(*, session, by) -> InterviewSession:
         candidate=session.interviewer,
         meeting_url=session.meeting_url,
         minutes_per_question=session.minutes_per_question,
-        question_count=session.question_count,
+        question_count=len(questions),
         status=Status.LIVE,
         started_at=now,
         invite_used_at=now,
     )
     Reviewer.objects.create(session=mirror, user=session.candidate, is_lead=True)
-    _copy_answers(session, mirror)  # the questions as they were asked, not as edited since
+    _snapshot(mirror, questions)
     _show(mirror, 1)
     session.mirror = mirror
-    session.version += 1
+    session.version += 1  # both rooms of the first half follow to the mirror (see views.poll)
     session.save(update_fields=["mirror", "version"])
     return mirror
 
 
-def _copy_answers(source, target):
-    """Ask the source session's questions again, as they were asked (two inserts)."""
-    answers = list(source.answers.prefetch_related("keypoints").order_by("position"))
-    copies = Answer.objects.bulk_create(
-        Answer(
-            session=target,
-            position=a.position,
-            question_id=a.question_id,
-            prompt=a.prompt,
-            context=a.context,
-            reference_answer=a.reference_answer,
-            difficulty=a.difficulty,
-            tags=a.tags,
-        )
-        for a in answers
+def mirror_candidates(*, first, interviewer) -> list[Question]:
+    """The questions the mirror of ``first`` may ask, best first, at most MAX_QUESTIONS.
+
+    Those of the same set, in its order, then those of the same difficulty sharing the most
+    topics; never one asked in ``first`` (both people read it), nor one the new interviewer may
+    not see or whose rubric an interview they are taking keeps closed. Five queries.
+    """
+    asked = list(first.answers.all())
+    visible = (
+        Question.objects.for_user(interviewer)
+        .exclude(pk__in=[a.question_id for a in asked if a.question_id])
+        .exclude(pk__in=Answer.objects.in_interviews_taken_by(interviewer).values("question_id"))
     )
-    AnswerKeypoint.objects.bulk_create(
-        AnswerKeypoint(
-            answer=copy,
-            position=k.position,
-            text=k.text,
-            weight=k.weight,
-            evidence=k.evidence,
-            contradicts=k.contradicts,
-            source_id=k.source_id,
-        )
-        for a, copy in zip(answers, copies, strict=True)
-        for k in a.keypoints.all()
+    picked = []
+    if first.question_set_id:
+        items = QuestionSetItem.objects.filter(question_set_id=first.question_set_id, question__in=visible)
+        items = items.select_related("question").prefetch_related("question__tags").order_by("position")
+        picked = [item.question for item in items]
+    tags = {slug for a in asked for slug, _ in a.tags}
+    similar = (
+        visible.filter(difficulty__in={a.difficulty for a in asked})
+        .exclude(pk__in=[q.pk for q in picked])
+        .prefetch_related("tags")
     )
+    if tags:
+        similar = similar.filter(tags__slug__in=tags).annotate(shared=Count("tags")).order_by("-shared", "number", "pk")
+    return [*picked, *similar[: max(0, MAX_QUESTIONS - len(picked))]][:MAX_QUESTIONS]
+
+
+def mirror_first_half(session) -> InterviewSession | None:
+    """The session whose roles were swapped to start ``session``, if it is a mirror."""
+    return InterviewSession.objects.filter(mirror=session).first()
+
+
+def mirror_has_begun(session) -> bool:
+    """Whether anything happened in the session yet (moved on, an answer typed, a mark or a note)."""
+    return (
+        session.status != Status.LIVE
+        or session.current_position > 1
+        or Answer.objects.filter(session=session).exclude(text="").exists()
+        or AnswerReview.objects.filter(answer__session=session).exists()
+    )
+
+
+@transaction.atomic
+def mirror_questions_set(*, session, by, question_ids) -> InterviewSession:
+    """Before a mirror session begins, its interviewer asks other questions among ``mirror_candidates``."""
+    _lead(session, by)
+    session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+    first = mirror_first_half(session)
+    if first is None:
+        raise Conflict("Only a session started by swapping roles has its questions re-picked.")
+    if mirror_has_begun(session):
+        raise Conflict("The interview has begun: its questions can no longer change.")
+    try:
+        ids = list(dict.fromkeys(int(i) for i in question_ids))
+    except (TypeError, ValueError):
+        raise ValidationError({"question_ids": "Question ids are whole numbers."}) from None
+    if not ids:
+        raise ValidationError({"question_ids": "Choose at least one question."})
+    allowed = {q.pk: q for q in mirror_candidates(first=first, interviewer=by)}
+    wrong = [i for i in ids if i not in allowed]
+    if wrong:
+        raise ValidationError(
+            {"question_ids": f"Not among the questions this session may ask: {', '.join(map(str, wrong))}."}
+        )
+    Answer.objects.filter(session=session).delete()
+    _snapshot(session, [allowed[i] for i in ids])
+    session.question_count = len(ids)
+    session.version += 1  # the candidate's room shows the new first question
+    session.save(update_fields=["question_count", "version"])
+    _show(session, 1)
+    return session
 
 
 # --- reading ----------------------------------------------------------------------------------

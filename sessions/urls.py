@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/finish/", views.finish, name="finish"),
     path("<int:pk>/scorecard/", views.scorecard, name="scorecard"),
     path("<int:pk>/swap/", views.swap, name="swap"),
+    path("<int:pk>/questions/", views.mirror_questions, name="mirror_questions"),
     path("<int:pk>/answers/<int:position>/text/", views.answer_text, name="answer_text"),
     path("<int:pk>/answers/<int:position>/submit/", views.answer_submit, name="answer_submit"),
     path("<int:pk>/answers/<int:position>/notes/", views.notes, name="notes"),

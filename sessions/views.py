@@ -161,6 +161,8 @@ def room(request, pk):
     else:
         context["scorecard_form"] = ScorecardForm()
         template = "sessions/room_interviewer.html"
+        if role == "lead" and session.mode == Mode.PEER and session.current_position == 1:  # after a swap
+            context["repick"] = services.mirror_first_half(session) and not services.mirror_has_begun(session)
     if role == "panelist" and session.status == Status.FINISHED:
         context["scorecard_form"] = ScorecardForm()
     response = render(request, template, context)
@@ -177,13 +179,15 @@ def poll(request, pk):
     row = (
         InterviewSession.objects.filter(pk=pk)
         .filter(Q(candidate=request.user) | Q(reviewers__user=request.user))
-        .values_list("version", "answer_version")
+        .values_list("version", "answer_version", "mirror_id", "mirror__interviewer_id")
         .first()
     )
     if row is None:
         raise Http404("No such session.")
-    version, answer_version = row
+    version, answer_version, mirror_id, mirror_interviewer_id = row
     if request.GET.get("v", "") != str(version):
+        if mirror_id:  # roles were swapped: both people move on to the mirror session
+            return HttpResponseClientRedirect(_mirror_url(mirror_id, mirror_interviewer_id == request.user.pk))
         return HttpResponseClientRefresh()
     if "a" in request.GET and request.GET["a"] != str(answer_version):
         session = presenters.load(pk)
@@ -390,10 +394,48 @@ def scorecard(request, pk):
 @require_POST
 def swap(request, pk):
     def started(_, mirror):
-        messages.success(request, "Roles swapped: a new session has started.")
-        return redirect("sessions:room", pk=mirror.pk)
+        messages.success(request, "Roles swapped: a new session has started, with questions new to you both.")
+        return redirect(_mirror_url(mirror.pk, mirror.interviewer_id == request.user.pk))
 
     return _write(request, pk, lambda s: services.swap_roles(session=s, by=request.user), then=started)
+
+
+def _mirror_url(mirror_id, interviewing):
+    """Where a swap leads: the new interviewer first to the page that re-picks the questions."""
+    return reverse("sessions:mirror_questions" if interviewing else "sessions:room", args=[mirror_id])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def mirror_questions(request, pk):
+    """The mirror session's questions, which its interviewer may change before the interview begins."""
+    session = _session(request, pk)
+    permissions.require_lead(session, request.user, "choose the questions")
+    first = services.mirror_first_half(session)
+    if first is None:
+        raise Http404("Only a session started by swapping roles has its questions chosen here.")
+    if services.mirror_has_begun(session):
+        messages.info(request, "The interview has begun: its questions can no longer change.")
+        return redirect("sessions:room", pk=pk)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            ids = request.POST.getlist("question_ids")
+            services.mirror_questions_set(session=session, by=request.user, question_ids=ids)
+        except services.Conflict as refusal:
+            return _refused(request, session, refusal)
+        except ValidationError as invalid:
+            error, status = " ".join(invalid.messages), 400
+        else:
+            messages.success(request, "Questions chosen. The candidate sees the first one now.")
+            return redirect("sessions:room", pk=pk)
+    chosen = {a.question_id for a in session.answers.all()}
+    if status == 400:
+        chosen = {int(i) for i in request.POST.getlist("question_ids") if i.isdigit()}
+    candidates = services.mirror_candidates(first=first, interviewer=request.user)
+    context = {"session": session, "candidates": candidates, "chosen": chosen, "error": error}
+    return render(request, "sessions/mirror_questions.html", context, status=status)
 
 
 # --- lists ---------------------------------------------------------------------------------------

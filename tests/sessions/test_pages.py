@@ -230,14 +230,17 @@ def test_after_a_peer_session_the_candidate_sees_marks_and_shared_notes_only(cli
 
 def test_swap_roles_starts_the_mirror_session(client, peer, owner):
     session, candidate = peer
+    others = [QuestionFactory(prompt=f"Other prompt {n}?") for n in (1, 2, 3)]
     services.finish(session=session, by=owner)
     login(client, candidate)
     response = client.post(f"/sessions/{session.pk}/swap/")
     mirror = InterviewSession.objects.get(interviewer=candidate)
-    assert response["Location"] == f"/sessions/{mirror.pk}/"
+    assert response["Location"] == f"/sessions/{mirror.pk}/questions/"  # the new interviewer may re-pick
     assert (mirror.candidate, mirror.status, mirror.question_count) == (owner, Status.LIVE, 2)
+    assert {a.question for a in mirror.answers.all()} <= set(others)
     login(client, owner)
-    assert client.get(f"/sessions/{session.pk}/poll/", {"v": session.version})["HX-Refresh"] == "true"
+    follow = client.get(f"/sessions/{session.pk}/poll/", {"v": session.version})
+    assert follow["HX-Redirect"] == f"/sessions/{mirror.pk}/"
     assert f"/sessions/{mirror.pk}/" in client.get(f"/sessions/{session.pk}/").content.decode()
     _assert_no_secrets(client.get(f"/sessions/{mirror.pk}/").content)
 
