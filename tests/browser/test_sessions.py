@@ -73,6 +73,9 @@ def test_peer_interview_in_two_windows(live_server, browser, interview_set, arti
     candidate.get_by_label(re.compile("Your answer")).fill("SGs remember connections; NACLs do not.")
     expect(candidate.locator("#save-state")).to_have_text("Saved")
     expect(interviewer.locator("#live-answer")).to_contain_text("SGs remember connections", timeout=5000)
+    # The interviewer's rubric shows a suggestion per keypoint as the answer comes in; the candidate never.
+    expect(interviewer.locator("[data-suggested]").first).to_be_visible(timeout=5000)
+    assert "data-suggested" not in candidate.content() and "Suggested" not in candidate.content()
     interviewer.get_by_role("group", name=re.compile("Security groups are stateful")).get_by_label(
         "Covered", exact=True
     ).check()
