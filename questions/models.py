@@ -1,8 +1,20 @@
+import re
+
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+
+SEARCH_WORD = re.compile(r"\w+")
+SEARCH_MAX_WORDS = 8  # a longer query narrows nothing more, and each word is a condition
+
+
+class _NumNode(models.Func):
+    """PostgreSQL's numnode(tsquery): 0 for a query of stop words only."""
+
+    function = "numnode"
+    output_field = models.IntegerField()
 
 
 class Difficulty(models.TextChoices):
@@ -123,33 +135,56 @@ class QuestionQuerySet(models.QuerySet):
         return qs
 
     def search(self, text, *, user=None):
-        """Text search over prompts and rubric keypoints.
+        """Questions that contain every word of ``text``, in any order, most relevant first.
 
-        PostgreSQL full-text search (English stemming, ranked); a plain case-insensitive
-        match on other databases. With ``user``, keypoints of questions whose rubric is closed
-        to that user (an interview they are taking) do not match, so a search cannot probe them.
+        A word matches whole words (a plural "s" aside) of the prompt, the context or a rubric
+        keypoint: "NAT" finds "NAT gateway", not "alternative". On PostgreSQL each word is a
+        full-text match (English stemming) ranked by ``SearchRank``; a word that no question
+        contains falls back to trigram word similarity on the prompt (pg_trgm, migration 0005),
+        so a small typo ("Glaciar") still finds "Glacier". Other databases match each word on
+        word boundaries with a regular expression and rank prompt matches above the rest.
+        With ``user``, keypoints of questions whose rubric is closed to that user (an interview
+        they are taking) do not match, so a search cannot probe them.
         """
-        text = (text or "").strip()
-        if not text:
+        words = list(dict.fromkeys(word.lower() for word in SEARCH_WORD.findall(text or "")))[:SEARCH_MAX_WORDS]
+        if not words:
             return self
         keypoints = RubricKeypoint.objects.exclude(rubric_locked_filter(user, "question_id"))
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-            query = SearchQuery(text, config="english", search_type="websearch")
-            in_keypoints = keypoints.annotate(document=SearchVector("text", config="english")).filter(document=query)
-            document = SearchVector("prompt", "context", config="english")
-            # A union of two index scans (migration 0003 indexes both expressions).
-            in_prompts = Question.objects.annotate(document=document).filter(document=query).values("pk")
-            return (
-                self.filter(pk__in=in_prompts.order_by().union(in_keypoints.values("question_id").order_by()))
-                .annotate(rank=SearchRank(document, query))
-                .order_by("-rank", "number", "pk")
+            return self._search_postgresql(words, keypoints)
+        qs, rank = self, models.Value(0)
+        for word in words:
+            stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
+            pattern = rf"\b{re.escape(stem)}(s|es)?\b"
+            in_keypoints = keypoints.filter(text__iregex=pattern).values("question_id")
+            qs = qs.filter(Q(prompt__iregex=pattern) | Q(context__iregex=pattern) | Q(pk__in=in_keypoints))
+            rank = rank + models.Case(
+                models.When(prompt__iregex=pattern, then=models.Value(2)),
+                models.When(context__iregex=pattern, then=models.Value(1)),
+                default=models.Value(0),
             )
-        in_keypoints = keypoints.filter(text__icontains=text)
-        return self.filter(
-            Q(prompt__icontains=text) | Q(context__icontains=text) | Q(pk__in=in_keypoints.values("question_id"))
-        )
+        return qs.annotate(rank=rank).order_by("-rank", "number", "pk")
+
+    def _search_postgresql(self, words, keypoints):
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+        from django.db.models.lookups import Exact
+
+        document = SearchVector("prompt", "context", config="english")
+        qs = self
+        for word in words:
+            query = SearchQuery(word, config="english")
+            # Two index scans (migration 0003 indexes both expressions).
+            in_prompts = Question.objects.annotate(document=document).filter(document=query).values("pk")
+            in_keypoints = keypoints.annotate(document=SearchVector("text", config="english")).filter(document=query)
+            exact = Q(pk__in=in_prompts.order_by().union(in_keypoints.values("question_id").order_by()))
+            # A stop word ("the") has an empty query: it constrains nothing.
+            stop_word = Exact(_NumNode(query), 0)
+            # A word found nowhere among these questions may be misspelt: similar words of the prompt do.
+            nowhere = ~models.Exists(self.order_by().filter(exact))
+            qs = qs.filter(exact | Q(stop_word) | (Q(prompt__trigram_word_similar=word) & Q(nowhere)))
+        query = SearchQuery(" ".join(words), config="english", search_type="websearch")
+        rank = SearchRank(document, query) + TrigramWordSimilarity(" ".join(words), "prompt") / 10
+        return qs.annotate(rank=rank).order_by("-rank", "number", "pk")
 
 
 class Question(models.Model):
