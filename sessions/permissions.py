@@ -89,3 +89,19 @@ def rubric_open(session, role, answer, locked=frozenset()) -> bool:
     if role == "candidate":
         return session.mode == Mode.PEER and session.status == Status.FINISHED
     return False
+
+
+def sees_other_scorecards(session, role, reviewer) -> bool:
+    """May this caller see the other interviewers' scores, marks, notes and recommendations? (promise 8)
+
+    A manager of the team always; on a structured interview's panel (the lead included) only once
+    their own scorecard (``reviewer``, their Reviewer row) is submitted. Candidates never; this rule
+    is about the interviewer side, whose peer and self sessions have no one else to see.
+    """
+    if role == "manager":
+        return True
+    if role not in ("lead", "panelist"):
+        return False
+    if session.mode != Mode.STRUCTURED:
+        return True
+    return reviewer is not None and reviewer.submitted_at is not None

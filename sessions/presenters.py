@@ -152,7 +152,8 @@ def present_session(session, user) -> dict:
             "submitted": mine.submitted_at is not None,
         }
         data["score"] = scoring.session_score(a["score"] for a in data["answers"] if "score" in a)
-    if role == "manager" or (role == "lead" and session.mode == Mode.STRUCTURED):
+    lead_may_see = role == "lead" and permissions.sees_other_scorecards(session, role, mine)
+    if role == "manager" or (lead_may_see and session.mode == Mode.STRUCTURED):
         data["panel"] = [
             {
                 "interviewer": r.user.username,

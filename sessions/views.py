@@ -149,7 +149,9 @@ def room(request, pk):
         "mark_choices": MarkValue.choices,
     }
     if session.status == Status.FINISHED:
-        if session.mode != Mode.STRUCTURED or role != "candidate":
+        # The summary is the lead's scores: a panelist sees it only after submitting their own scorecard.
+        blind = role == "panelist" and not data.get("scorecard", {}).get("submitted")
+        if (session.mode != Mode.STRUCTURED or role != "candidate") and not blind:
             context["summary"] = services.summary(session) if role != "candidate" or session.mode == Mode.PEER else None
         template = "sessions/results.html"
     elif role == "manager":  # a manager of the team reads the scorecards; the panel marks
