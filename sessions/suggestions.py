@@ -27,5 +27,5 @@ def for_answer(answer, notes: str = "") -> dict[int, dict]:
     keypoints = [Keypoint(k.position, k.text, k.evidence or [], k.contradicts or [], id=k.pk) for k in asked]
     return {
         s.keypoint.id: {"verdict": s.verdict, "confidence": s.confidence, "evidence": s.evidence}
-        for s in suggest(text, keypoints, prompt=answer.prompt)
+        for s in suggest(text, keypoints, prompt=answer.prompt, reference=answer.reference_answer)
     }

@@ -58,7 +58,7 @@ def suggestions_for(question, answer: str) -> list[dict]:
             "confidence": s.confidence,
             "evidence": s.evidence,
         }
-        for s in suggest(answer, keypoints, prompt=question.prompt)
+        for s in suggest(answer, keypoints, prompt=question.prompt, reference=question.reference_answer)
     ]
 
 

@@ -32,7 +32,7 @@ class Params:
     evidence_weight: float = 0.55  # support from evidence terms, reached at two terms
     overlap_weight: float = 0.7  # support from the keypoint's own words
     covered: float = 0.55  # the model's probability of "covered" from which it says covered
-    partial: float = 0.25  # ... and partly covered
+    partial: float = 0.2  # ... and partly covered
     weights: tuple | None = None  # the linear model's weights (default WEIGHTS)
     prompt_word_weight: float = 0.35
     about_overlap: float = 0.3  # a sentence saying this much of the keypoint is about it (for the number check)
@@ -111,10 +111,11 @@ def _sentences(answer: str) -> list[_Sentence]:
 class _Rubric:
     """What the matcher needs of the keypoints, computed once per question."""
 
-    def __init__(self, keypoints: list[Keypoint], prompt: str):
+    def __init__(self, keypoints: list[Keypoint], prompt: str, reference: str = ""):
         prompt_tokens = T.tokens(prompt)
         self.prompt_stems = {t.text for t in T.content(prompt_tokens)}
         self.words, self.evidence, self.contradicts, self.subjects, self.numbers = [], [], [], [], []
+        self.related = []  # words the reference answer uses around each keypoint
         df = Counter()
         for kp in keypoints:
             words = {t.text for t in T.content(T.tokens(kp.text))}
@@ -130,6 +131,13 @@ class _Rubric:
                 numbers |= T.numbers_with_units(T.tokens(term))
             self.numbers.append(numbers)
         self.df = df
+        # The reference answer explains each keypoint in more words; the sentences that share the
+        # most with a keypoint lend it their other words (weaker evidence of the same idea).
+        explained = [{t.text for t in T.content(T.tokens(reference[a:b]))} for a, b in T.sentences(reference)]
+        for words in self.words:
+            scored = sorted(((len(words & s) / (len(words) or 1), i) for i, s in enumerate(explained)), reverse=True)
+            lent = set().union(*(explained[i] for share, i in scored[:2] if share >= 0.34)) if scored else set()
+            self.related.append(lent - words - self.prompt_stems)
 
     def weight(self, word: str, params: Params) -> float:
         w = 1.0 / self.df[word]
@@ -137,14 +145,16 @@ class _Rubric:
 
 
 @lru_cache(maxsize=512)
-def _rubric(key: tuple, prompt: str) -> _Rubric:
-    return _Rubric([Keypoint(p, t, list(e), list(c)) for p, t, e, c in key], prompt)
+def _rubric(key: tuple, prompt: str, reference: str = "") -> _Rubric:
+    return _Rubric([Keypoint(p, t, list(e), list(c)) for p, t, e, c in key], prompt, reference)
 
 
-def suggest(answer: str, keypoints: list[Keypoint], *, prompt: str = "", params: Params = DEFAULT) -> list[Suggestion]:
-    """One suggestion per keypoint, in keypoint order."""
+def suggest(
+    answer: str, keypoints: list[Keypoint], *, prompt: str = "", reference: str = "", params: Params = DEFAULT
+) -> list[Suggestion]:
+    """One suggestion per keypoint, in keypoint order. ``reference``: the question's reference answer."""
     key = tuple((kp.position, kp.text, tuple(kp.evidence), tuple(kp.contradicts)) for kp in keypoints)
-    rubric = _rubric(key, prompt)  # shared between calls: never changed after it is built
+    rubric = _rubric(key, prompt, reference or "")  # shared between calls: never changed after it is built
     sentences = _sentences(answer or "")
     return [_judge(answer, sentences, rubric, kp, i, params) for i, kp in enumerate(keypoints)]
 
@@ -158,6 +168,7 @@ class Features:
     sentence_overlap: float = 0.0  # share of the keypoint's words in the best sentence
     window_overlap: float = 0.0  # ... in the best two consecutive sentences
     answer_overlap: float = 0.0  # ... anywhere in the answer (on subject)
+    related: float = 0.0  # words the reference answer uses around the keypoint, in the best window (share)
     off_subject: int = 0  # evidence terms said about another service
     contradicted: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -201,6 +212,9 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
         said_terms |= found
         everywhere |= s.stems
         window = share(s.stems | previous.stems) if previous is not None else overlap
+        if rubric.related[i]:
+            pair = s.stems | (previous.stems if previous is not None else set())
+            f.related = max(f.related, len(rubric.related[i] & pair) / len(rubric.related[i]))
         f.window_overlap = max(f.window_overlap, window)
         support = params.evidence_weight * min(len(found), 2) / 2 + params.overlap_weight * overlap
         if support > best:
@@ -224,12 +238,13 @@ def vector(f: Features, answer_words: int, evidence_terms: int) -> list[float]:
         1.0 if f.off_subject else 0.0,
         math.log1p(answer_words) / 5,
         min(evidence_terms, 6) / 6,
+        f.related,
     ]
 
 
 # Fitted by `manage.py eval_suggestions --fit` on the development part only (logistic regression,
 # covered against the rest); the held-out fifth never saw them.
-WEIGHTS = [-2.59, 0.96, 0.62, 1.3, 1.26, 1.84, -0.42, 2.35, -1.69]
+WEIGHTS = [-2.64, 0.93, 0.6, 1.26, 1.17, 1.73, -0.37, 2.09, -1.64, 2.27]
 
 
 def probability(x: list[float], weights=None) -> float:

@@ -61,7 +61,10 @@ def evaluate(items, params=DEFAULT) -> dict:
     latencies = []
     for item in items:
         started = time.perf_counter()
-        found = suggest(item["answer"], keypoints_of(item["q"]), prompt=item["q"]["prompt"], params=params)
+        q = item["q"]
+        found = suggest(
+            item["answer"], keypoints_of(q), prompt=q["prompt"], reference=q["reference_answer"], params=params
+        )
         latencies.append((time.perf_counter() - started) * 1000)
         for s in found:
             gold = item["labels"][str(s.keypoint.position)]
@@ -158,9 +161,8 @@ class Command(BaseCommand):
         rows = []
         for item in dev:
             kps = keypoints_of(item["q"])
-            rubric = M._rubric(
-                tuple((k.position, k.text, tuple(k.evidence), tuple(k.contradicts)) for k in kps), item["q"]["prompt"]
-            )
+            key = tuple((k.position, k.text, tuple(k.evidence), tuple(k.contradicts)) for k in kps)
+            rubric = M._rubric(key, item["q"]["prompt"], item["q"]["reference_answer"])
             sentences = M._sentences(item["answer"])
             words = sum(len(s.all_tokens) for s in sentences)
             for i, kp in enumerate(kps):
