@@ -223,6 +223,8 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
         previous = s
     f.evidence = len(said_terms)
     f.answer_overlap = share(everywhere)
+    if not rubric.related[i]:  # no reference answer to borrow from: the keypoint's own words stand in
+        f.related = f.window_overlap
     return f
 
 
