@@ -166,6 +166,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sweep-reports": {"task": "reports.tasks.sweep_reports", "schedule": 15.0},
+    "remind-overdue-scorecards": {"task": "sessions.tasks.remind_overdue_scorecards", "schedule": 15 * 60.0},
     "weekly-reports": {
         "task": "reports.tasks.weekly_reports",
         "schedule": crontab(minute=0, hour=7, day_of_week="monday"),

@@ -126,6 +126,12 @@ class ScorecardSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class AmendSerializer(serializers.Serializer):
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
+    summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
+    reason = serializers.CharField(max_length=2_000, help_text="Why the submitted scorecard changes; kept with it.")
+
+
 # --- output ------------------------------------------------------------------------------------
 
 
@@ -169,6 +175,17 @@ class RatingResultSerializer(serializers.Serializer):
     rating = serializers.IntegerField()
 
 
+class AmendmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    interviewer = serializers.CharField(source="reviewer.user.username")
+    reason = serializers.CharField()
+    old_recommendation = serializers.CharField(help_text="Empty if there was none.")
+    new_recommendation = serializers.CharField()
+    old_summary = serializers.CharField()
+    new_summary = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class IdSerializer(serializers.Serializer):
     id = serializers.IntegerField()
 
@@ -201,6 +218,7 @@ class SessionViewSet(viewsets.GenericViewSet):
         "rating": RatingSerializer,
         "finish": FinishSerializer,
         "scorecard": ScorecardSerializer,
+        "amend_scorecard": AmendSerializer,
     }
 
     def get_serializer_class(self):
@@ -363,3 +381,19 @@ class SessionViewSet(viewsets.GenericViewSet):
         existed = session.mirror_id is not None
         mirror = services.swap_roles(session=session, by=request.user)
         return Response({"id": mirror.pk}, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    # --- scorecard history
+
+    @extend_schema(request=AmendSerializer, responses={201: AmendmentSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="scorecard/amend")
+    def amend_scorecard(self, request, pk=None):
+        """Structured interviews: change your submitted scorecard, saying why; the change joins its history."""
+        amendment = services.scorecard_amend(session=self._session(pk), by=request.user, **self._input())
+        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: AmendmentSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="scorecard/history")
+    def scorecard_history(self, request, pk=None):
+        """Amendments of submitted scorecards, oldest first: your own, or every interviewer's for a manager."""
+        amendments = services.scorecard_history(session=self._session(pk), user=request.user)
+        return Response(AmendmentSerializer(amendments, many=True).data)

@@ -111,3 +111,14 @@ class FinishForm(forms.Form):
 class ScorecardForm(forms.Form):
     recommendation = forms.ChoiceField(label="Recommendation", choices=Recommendation.choices, widget=forms.RadioSelect)
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ScorecardAmendForm(ScorecardForm):
+    """A submitted scorecard changed, with the reason kept in its history."""
+
+    reason = forms.CharField(
+        label="Why are you changing it?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the scorecard; the team's managers read it.",
+    )

@@ -277,3 +277,49 @@ class Mark(models.Model):
 
     def __str__(self):
         return f"{self.keypoint}: {self.value}"
+
+
+class ScorecardAmendment(models.Model):
+    """A change to a submitted scorecard, with its reason: the scorecard's history, oldest first.
+
+    The reviewer's row holds the scorecard as it stands; each amendment keeps what it was before.
+    """
+
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.CASCADE, related_name="amendments")
+    reason = models.TextField()
+    old_recommendation = models.CharField(max_length=12, choices=Recommendation.choices, blank=True)
+    new_recommendation = models.CharField(max_length=12, choices=Recommendation.choices)
+    old_summary = models.TextField(blank=True)
+    new_summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="scorecardamendment_has_reason"),
+            models.CheckConstraint(
+                condition=Q(new_recommendation__in=Recommendation.values),
+                name="scorecardamendment_recommendation_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.old_recommendation or '-'} -> {self.new_recommendation}"
+
+
+class ScorecardReminder(models.Model):
+    """One reminder e-mail for an overdue scorecard, one row per reviewer and day: never two a day.
+
+    The sender claims the day by inserting the row; the unique constraint refuses a second claim.
+    """
+
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reviewer", "day"]
+        constraints = [models.UniqueConstraint(fields=["reviewer", "day"], name="scorecardreminder_once_a_day")]
+
+    def __str__(self):
+        return f"{self.reviewer} reminded on {self.day}"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/advance/", views.advance, name="advance"),
     path("<int:pk>/finish/", views.finish, name="finish"),
     path("<int:pk>/scorecard/", views.scorecard, name="scorecard"),
+    path("<int:pk>/scorecard/amend/", views.scorecard_amend, name="scorecard_amend"),
     path("<int:pk>/swap/", views.swap, name="swap"),
     path("<int:pk>/questions/", views.mirror_questions, name="mirror_questions"),
     path("<int:pk>/answers/<int:position>/text/", views.answer_text, name="answer_text"),

@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 from questions.models import QuestionSet
 
 from . import permissions, presenters, services
-from .forms import FinishForm, PeerStartForm, ScorecardForm, SelfStartForm, StructuredStartForm
+from .forms import FinishForm, PeerStartForm, ScorecardAmendForm, ScorecardForm, SelfStartForm, StructuredStartForm
 from .models import InterviewSession, MarkValue, Mode, Recommendation, Status
 from .queries import finish_gaps, panel_scores
 from .scoring import session_score_sql
@@ -167,6 +167,8 @@ def room(request, pk):
             context["repick"] = services.mirror_first_half(session) and not services.mirror_has_begun(session)
     if role == "panelist" and session.status == Status.FINISHED:
         context["scorecard_form"] = ScorecardForm()
+    if session.mode == Mode.STRUCTURED and template == "sessions/results.html" and role != "candidate":
+        _scorecard_history(request, session, data, context)
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -389,6 +391,32 @@ def scorecard(request, pk):
             summary=form.cleaned_data["summary"],
         ),
         then=lambda s, _: _after_change(request, s, "Scorecard submitted."),
+    )
+
+
+def _scorecard_history(request, session, data, context):
+    """The results page's scorecard history, and the amend form for an interviewer whose scorecard is in."""
+    context["history"] = services.scorecard_history(session=session, user=request.user)
+    card = data.get("scorecard")
+    if card and card["submitted"]:
+        initial = {"recommendation": card["recommendation"], "summary": card["summary"]}
+        context["amend_form"] = context.get("amend_form") or ScorecardAmendForm(initial=initial)
+
+
+@login_required
+@require_POST
+def scorecard_amend(request, pk):
+    form = ScorecardAmendForm(request.POST)
+    if not form.is_valid():
+        session = _session(request, pk)
+        problems = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        messages.error(request, "Your scorecard is unchanged. " + " ".join(problems))
+        return redirect("sessions:room", pk=session.pk)
+    return _write(
+        request,
+        pk,
+        lambda s: services.scorecard_amend(session=s, by=request.user, **form.cleaned_data),
+        then=lambda s, _: _after_change(request, s, "Scorecard amended; the reason is kept in its history."),
     )
 
 

@@ -79,7 +79,7 @@ def test_lead_finishes_first_the_panelist_sees_only_their_own_until_they_submit(
 
     services.scorecard_submit(session=fresh(structured), by=panelist, recommendation="no", summary="")
     html = _page(client, panelist, structured)
-    assert 'id="summary-heading"' in html and "Your scorecard" not in html
+    assert 'id="summary-heading"' in html and "Submit scorecard" not in html and "Amend your scorecard" in html
     assert "NOTE-SECRET-LEAD" not in html  # their notes stay theirs
 
 

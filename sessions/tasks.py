@@ -1,0 +1,11 @@
+"""Thin Celery tasks for interview sessions; the work, and its idempotency, is in sessions.services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="sessions.tasks.remind_overdue_scorecards")
+def remind_overdue_scorecards() -> int:
+    """Celery beat runs this every quarter hour: reminders for scorecards overdue (at most one a day each)."""
+    return services.scorecard_reminders_send()
