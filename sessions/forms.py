@@ -69,7 +69,8 @@ class StructuredStartForm(forms.Form):
     question_set = forms.ModelChoiceField(label="Team question set", queryset=QuestionSet.objects.none())
     candidate_email = forms.EmailField(label="Candidate's e-mail")
     scheduled_at = forms.DateTimeField(
-        label="Date and time (UTC)",
+        label="Date and time (in your time zone)",
+        help_text="Set on your account page; the invitations show each person the time in their own zone.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

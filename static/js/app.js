@@ -149,3 +149,33 @@
   document.addEventListener("DOMContentLoaded", function () { initAll(document); });
   document.addEventListener("htmx:load", function (event) { initAll(event.detail.elt.parentNode || document); });
 })();
+
+// The browser's time zone, sent once per browser after logging in (the log-out form is there), so
+// times show in the user's zone from the first visit. The server keeps a zone the user chose on
+// the account page; this only fills in one that is not set.
+(function () {
+  "use strict";
+  var KEY = "interviewprep.timeZoneSent";
+  function sendTimeZone() {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (!zone || window.localStorage.getItem(KEY) === zone) { return; }
+    } catch (e) { return; }
+    if (!document.querySelector('form[action$="/accounts/logout/"]')) { return; }
+    var headers = {};
+    try { headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}"); } catch (e) { headers = {}; }
+    var body = new FormData();
+    body.append("time_zone", zone);
+    fetch("/accounts/time-zone/", { method: "POST", body: body, headers: headers, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.ok) { window.localStorage.setItem(KEY, zone); }
+      })
+      .catch(function () { /* offline: try again on the next page */ });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", sendTimeZone);
+  } else {
+    sendTimeZone();
+  }
+})();

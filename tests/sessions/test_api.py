@@ -503,8 +503,9 @@ def test_create_a_structured_interview_with_a_panel_sends_the_invite(
     session = InterviewSession.objects.get(pk=response.json()["id"])
     assert (session.team, session.candidate_email, session.question_count) == (team, "someone@example.com", 3)
     assert set(session.reviewers.values_list("user__username", "is_lead")) == {("teammate", True), ("panelist", False)}
-    assert [m.to for m in mail.outbox] == [["someone@example.com"]]
-    assert session.invite_token in mail.outbox[0].body
+    # The candidate's invitation, then the panel's (issue 17, point 10); only the candidate's has the link.
+    assert [m.to for m in mail.outbox] == [["someone@example.com"], ["panelist@example.com"]]
+    assert session.invite_token in mail.outbox[0].body and session.invite_token not in mail.outbox[1].body
 
 
 @pytest.fixture
