@@ -39,3 +39,4 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]
+handler404 = "interviewprep.views.not_found"

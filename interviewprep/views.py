@@ -87,3 +87,12 @@ def healthz(request):
     if failed:
         return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception):
+    """404: JSON under /api/ (the API's clients read JSON), the page everywhere else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -77,3 +77,11 @@ def test_a_bad_token_is_answered_401_with_the_scheme(client):
     assert "detail" in response.json()
     # No credentials at all: refused like any other refusal.
     assert client.get("/api/sessions/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_address_answers_json_404_and_a_page_404_stays_a_page(client):
+    response = client.get("/api/questions/not-a-number/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
