@@ -164,3 +164,36 @@ FAMILIES = {
     "organizations": {"scp", "controltower"},
     "kms": {"cmk"},
 }
+
+# Words whose opposite, said of the same thing, turns a right claim into a wrong one. When a
+# keypoint says one and a sentence about it says only the other, the answer claimed the opposite.
+ANTONYMS = [
+    ("stateful", "stateless"),
+    ("synchronous", "asynchronous"),
+    ("sync", "async"),
+    ("encrypted", "unencrypted"),
+    ("public", "private"),
+    ("inbound", "outbound"),
+    ("ingress", "egress"),
+    ("regional", "global"),
+    ("zonal", "regional"),
+    ("automatic", "manual"),
+    ("automatically", "manually"),
+    ("durable", "ephemeral"),
+    ("persistent", "ephemeral"),
+    ("persists", "lost"),
+    ("transitive", "non-transitive"),
+    ("allow", "deny"),
+    ("allows", "denies"),
+    ("horizontal", "vertical"),
+    ("push", "pull"),
+    ("strongly", "eventually"),
+    ("strong", "eventual"),
+    ("cheaper", "pricier"),
+    ("increase", "decrease"),
+    ("before", "after"),
+    ("minimum", "maximum"),
+    ("symmetric", "asymmetric"),
+    ("mutable", "immutable"),
+    ("stateless", "stateful"),
+]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import text as T
-from .lexicon import FAMILIES, SERVICES, STOP_WORDS
+from .lexicon import ANTONYMS, FAMILIES, SERVICES, STOP_WORDS
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Params:
     use_subject: bool = True
     use_contradicts: bool = True
     use_numbers: bool = True
+    use_opposites: bool = True
 
 
 DEFAULT = Params()
@@ -116,6 +117,7 @@ class _Rubric:
         self.prompt_stems = {t.text for t in T.content(prompt_tokens)}
         self.words, self.evidence, self.contradicts, self.subjects, self.numbers = [], [], [], [], []
         self.related = []  # words the reference answer uses around each keypoint
+        self.opposites = []  # per keypoint: {opposite stem: the keypoint's stem}
         df = Counter()
         for kp in keypoints:
             words = {t.text for t in T.content(T.tokens(kp.text))}
@@ -130,6 +132,8 @@ class _Rubric:
             for term in kp.evidence:
                 numbers |= T.numbers_with_units(T.tokens(term))
             self.numbers.append(numbers)
+            said = {t.text for t in T.tokens(kp.text)}
+            self.opposites.append({b: a for a, b in _OPPOSITES if a in said and b not in said})
         self.df = df
         # The reference answer explains each keypoint in more words; the sentences that share the
         # most with a keypoint lend it their other words (weaker evidence of the same idea).
@@ -142,6 +146,11 @@ class _Rubric:
     def weight(self, word: str, params: Params) -> float:
         w = 1.0 / self.df[word]
         return w * params.prompt_word_weight if word in self.prompt_stems else w
+
+
+_OPPOSITES = [
+    (T.stem(a.replace("-", "")), T.stem(b.replace("-", ""))) for pair in ANTONYMS for a, b in (pair, pair[::-1])
+]
 
 
 @lru_cache(maxsize=512)
@@ -200,6 +209,10 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
         for phrase in rubric.contradicts[i] if params.use_contradicts else ():
             if on_subject and any(not T.negated_at(s.all_tokens, at) for at in _find(phrase, s.all_tokens)):
                 f.contradicted.append(f"says {' '.join(phrase)!r}")
+        if params.use_opposites and on_subject:
+            for opposite, own in rubric.opposites[i].items():
+                if opposite in s.stems and own not in s.stems and (found or share(s.stems) >= params.about_overlap):
+                    f.contradicted.append(f"says {opposite!r}, not {own!r}")
         overlap = share(s.stems)
         if params.use_numbers and rubric.numbers[i] and on_subject and (found or overlap >= params.about_overlap):
             said = T.numbers_with_units(s.tokens)

@@ -163,3 +163,10 @@ def test_the_evaluation_command_prints_both_parts(capsys):
         "offtopic",
     }
     assert held_out["latency_ms"]["median"] > 0
+
+
+def test_the_opposite_word_said_of_the_same_thing_makes_it_missed():
+    """Without any contradicts list, "stateless" where the keypoint says "stateful" is the opposite claim."""
+    keypoint = [Keypoint(1, "Security groups are stateful, so replies are allowed.", ["stateful", "replies"], [])]
+    assert verdicts("Security groups are stateless, so replies need their own rule.", keypoint) == ["missed"]
+    assert verdicts("Security groups are stateful, so replies are allowed back in.", keypoint) == ["covered"]

@@ -28,7 +28,7 @@ from questions.suggest.matcher import DEFAULT
 EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
 VERDICTS = ("covered", "partial", "missed")
 KINDS = ("strong", "partial", "paraphrase", "misconception", "neighbour", "offtopic")
-ABLATIONS = ("use_negation", "use_subject", "use_contradicts", "use_numbers")
+ABLATIONS = ("use_negation", "use_subject", "use_contradicts", "use_numbers", "use_opposites")
 
 
 def load_items(directory: Path = EVAL_DIR) -> list[dict]:
