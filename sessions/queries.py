@@ -2,8 +2,8 @@
 
 from django.db.models import Avg
 
-from .models import AnswerKeypoint, AnswerReview, Reviewer
-from .scoring import mean
+from .models import AnswerKeypoint, AnswerReview, Reviewer, Status
+from .scoring import mean, session_score
 
 
 def panel_scores(sessions, positions) -> list[dict]:
@@ -12,12 +12,14 @@ def panel_scores(sessions, positions) -> list[dict]:
     A row has the session_id, the candidate (username, else the invited e-mail) and the status;
     scores and ratings, one per position in `positions`: the mean of the panel's reviews of that
     answer, rounded to one decimal, None while nobody has reviewed it (a review without a rating
-    does not count for the rating); the mean of the scores there are; and the recommendations of
+    does not count for the rating); the mean: for a finished interview its score as
+    ``scoring.session_score`` defines it (an answer nobody reviewed counts 0), for a live one the
+    mean of the scores there are so far; and the recommendations of
     the whole panel, lead first ({"interviewer", "lead", "recommendation"}, "" while not given).
 
     Three queries, however many sessions and reviews.
     """
-    people = sessions.values("pk", "status", "candidate_email", "candidate__username")
+    people = sessions.values("pk", "status", "candidate_email", "candidate__username", "question_count")
     cells = (
         AnswerReview.objects.filter(answer__session__in=sessions)
         .values("answer__session_id", "answer__position")
@@ -46,7 +48,11 @@ def panel_scores(sessions, positions) -> list[dict]:
                 "status": person["status"],
                 "scores": [_rounded(score) for score in scores],
                 "ratings": [_rounded(answer.get("rating")) for answer in answers],
-                "mean": mean(score for score in scores if score is not None),
+                # A finished interview scores as every page scores a session (an answer nobody
+                # marked counts 0); a live one, over the answers reviewed so far.
+                "mean": session_score(scores[: person["question_count"]])
+                if person["status"] == Status.FINISHED
+                else mean(score for score in scores if score is not None),
                 "recommendations": recommendations.get(person["pk"], []),
             }
         )

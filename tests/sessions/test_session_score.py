@@ -105,3 +105,15 @@ def test_the_interviewer_is_warned_on_the_finish_page_and_an_outsider_is_refused
     assert "8 keypoints are not marked" in page and "1 answer is empty" in page
     login(client, outsider)
     assert client.get(f"/sessions/{peer.pk}/finish/").status_code == 404
+
+
+def test_the_compare_page_scores_a_finished_interview_as_its_results_page_does(client, owner, structured):
+    """Teammate leads, owner manages: answer 1 fully covered, answers 2 and 3 never marked."""
+    lead = structured.interviewer
+    for kp in keypoint_ids(structured, 1):
+        services.mark_set(session=structured, position=1, keypoint_id=kp, by=lead, value="covered")
+    services.finish(session=fresh(structured), by=lead, recommendation="yes", summary="")
+    login(client, owner)
+    assert "Score: 33.3 / 100" in client.get(f"/sessions/{structured.pk}/").content.decode()
+    compare = client.get(f"/sessions/compare/{structured.question_set_id}/").content.decode()
+    assert "<td><strong>33.3</strong></td>" in compare  # the mean; was 100.0, over the marked answer only
