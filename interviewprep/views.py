@@ -56,7 +56,19 @@ def _dashboard(user):
         else [],
         "recent": recent,
         "sets": QuestionSet.objects.for_user(user).filter(owner__isnull=True).order_by("pk")[:10],
+        "overdue_scorecards": _overdue_scorecards(user, now),
     }
+
+
+def _overdue_scorecards(user, now):
+    """Scorecards not in an hour after their interview: the user's own, and for a manager their teams'."""
+    from sessions.services import scorecards_overdue
+    from teams.permissions import teams_managed_by
+
+    overdue = scorecards_overdue(now=now).filter(
+        models.Q(user=user) | models.Q(session__team_id__in=teams_managed_by(user))
+    )
+    return list(overdue.select_related("user", "session").order_by("session__finished_at", "pk")[:20])
 
 
 @never_cache
