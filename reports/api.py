@@ -15,7 +15,9 @@ from .views import DOWNLOADS, report_file
 
 class ReportRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
-    period = serializers.ChoiceField(choices=Period.choices, required=False, default=Period.DAYS_30)
+    period = serializers.ChoiceField(
+        choices=Period.choices, required=False, help_text="Default: 30d for a progress report, all for a hiring report."
+    )
     question_set = serializers.IntegerField(required=False, min_value=1)
 
     def validate(self, attrs):

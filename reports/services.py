@@ -30,21 +30,20 @@ def _backoff(attempt: int) -> timedelta:
 
 
 @transaction.atomic
-def report_request(
-    *, user, kind, period=Period.DAYS_30, question_set: QuestionSet | None = None, weekly=False
-) -> Report:
+def report_request(*, user, kind, period=None, question_set: QuestionSet | None = None, weekly=False) -> Report:
+    """Queue a report. The period defaults to 30 days for a progress report, all time for a hiring report."""
     if kind not in Kind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(Kind.values)}."})
+    period = period or (Period.DAYS_30 if kind == Kind.PROGRESS else Period.ALL)
+    if period not in Period.values:
+        raise ValidationError({"period": f"Choose one of: {', '.join(Period.values)}."})
     if kind == Kind.PROGRESS:
-        if period not in Period.values:
-            raise ValidationError({"period": f"Choose one of: {', '.join(Period.values)}."})
         question_set = None
     else:
         if question_set is None:
             raise ValidationError({"question_set": "Choose the question set to report on."})
         if not Membership.objects.manages(user, question_set.team_id):
             raise PermissionDenied("Only managers of the set's team can ask for its hiring report.")
-        period = Period.ALL
     report = Report.objects.create(
         kind=kind, user=user, period=period, question_set=question_set, weekly=weekly, next_enqueue_at=timezone.now()
     )

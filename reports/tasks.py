@@ -110,7 +110,7 @@ def build(report: Report) -> dict:
             .first()
         )
         return queries.progress_report(report.user, report.period, previous=previous)
-    return queries.question_set_report(report.question_set)
+    return queries.question_set_report(report.question_set, period=report.period)
 
 
 def _announce(report: Report) -> None:

@@ -49,7 +49,8 @@ def preferences(request):
 def request_for_set(request, set_pk):
     qset = get_object_or_404(QuestionSet.objects.for_user(request.user), pk=set_pk)
     try:
-        report = services.report_request(user=request.user, kind=Kind.QUESTION_SET, question_set=qset)
+        period = request.POST.get("period") or None  # all time unless the form chose a period
+        report = services.report_request(user=request.user, kind=Kind.QUESTION_SET, question_set=qset, period=period)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(qset)

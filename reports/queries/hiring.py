@@ -15,23 +15,31 @@ from django.utils import timezone
 from sessions.models import Answer, AnswerKeypoint, AnswerReview, InterviewSession, Mark, Mode, Recommendation, Reviewer
 from sessions.queries import panel_scores
 
-from ..models import Kind
+from ..models import Kind, Period
 from .figures import NOT_MISSED, iso_utc, round_or_none
 from .panel import panel_reliability
+from .progress import period_range
 
 
-def question_set_report(question_set, *, now: datetime | None = None) -> dict:
-    """A hiring manager's report on a team question set's structured interviews, any status."""
+def question_set_report(question_set, *, now: datetime | None = None, period: str | None = None) -> dict:
+    """A hiring manager's report on a team question set's structured interviews, any status.
+
+    ``period`` (reports.models.Period) keeps the interviews created within it; None or "all", every one.
+    """
     now = now or timezone.now()
     sessions = InterviewSession.objects.filter(
         mode=Mode.STRUCTURED, question_set=question_set, team_id=question_set.team_id
     )
+    start, _ = period_range(period or Period.ALL, now)
+    if start is not None:
+        sessions = sessions.filter(created_at__gte=start)
     questions = _asked_questions(question_set, sessions)
     candidates = _candidates(sessions, [q["position"] for q in questions])
     keypoint_misses = _keypoint_misses(sessions)
     return {
         "kind": Kind.QUESTION_SET.value,
         "generated_at": iso_utc(now),
+        "period": period or Period.ALL.value,
         "question_set": {
             "id": question_set.pk,
             "title": question_set.title,

@@ -148,3 +148,61 @@ def test_panel_section_runs_four_queries(panel):
         panel_reliability(sessions, candidates=[], questions=[], keypoint_misses=[], now=NOW)
 
     assert len(captured) == 4
+
+
+def test_a_chosen_period_keeps_the_interviews_created_within_it(panel):
+    oldest = InterviewSession.objects.filter(question_set=panel).order_by("pk").first()
+    InterviewSession.objects.filter(pk=oldest.pk).update(created_at=NOW - timedelta(days=100))
+
+    recent = queries.question_set_report(panel, now=NOW, period="30d")
+    every = queries.question_set_report(panel, now=NOW, period="all")
+
+    assert (recent["period"], every["period"]) == ("30d", "all")
+    assert (len(recent["candidates"]), len(every["candidates"])) == (4, 5)
+    assert (recent["reliability"]["scores"]["pairs"], every["reliability"]["scores"]["pairs"]) == (12, 15)
+    assert queries.question_set_report(panel, now=NOW)["period"] == "all"
+
+
+def test_a_hiring_report_is_asked_for_a_period_through_the_api(panel, owner, outsider):
+    from rest_framework.test import APIClient
+
+    from reports.models import Report
+    from teams.models import Membership
+
+    from ..factories import MembershipFactory
+
+    MembershipFactory(team=panel.team, user=owner, role=Membership.Role.MANAGER)
+    api = APIClient()
+    api.force_authenticate(owner)
+
+    asked = api.post("/api/reports/", {"kind": "question_set", "question_set": panel.pk, "period": "90d"})
+    default = api.post("/api/reports/", {"kind": "question_set", "question_set": panel.pk})
+    bad = api.post("/api/reports/", {"kind": "question_set", "question_set": panel.pk, "period": "7d"})
+
+    assert (asked.status_code, default.status_code) == (201, 201)
+    assert Report.objects.get(pk=asked.json()["id"]).period == "90d"
+    assert Report.objects.get(pk=default.json()["id"]).period == "all"
+    assert bad.status_code == 400 and "period" in bad.json()
+    api.force_authenticate(outsider)
+    refused = api.post("/api/reports/", {"kind": "question_set", "question_set": panel.pk, "period": "90d"})
+    assert refused.status_code == 400 and "question_set" in refused.json()
+
+
+def test_the_page_asks_for_a_period_too(client, panel, owner, outsider):
+    from reports.models import Report
+    from teams.models import Membership
+
+    from ..conftest import login
+    from ..factories import MembershipFactory
+
+    MembershipFactory(team=panel.team, user=owner, role=Membership.Role.MANAGER)
+    login(client, owner)
+    url = f"/reports/sets/{panel.pk}/"
+
+    assert client.post(url, {"period": "30d"}).status_code == 302
+    assert client.post(url).status_code == 302
+    assert list(Report.objects.order_by("pk").values_list("period", flat=True)) == ["30d", "all"]
+    page = client.post(url, {"period": "7d"}, follow=True).content.decode()
+    assert "Choose one of: 30d, 90d, all." in page and Report.objects.count() == 2
+    login(client, outsider)
+    assert client.post(url, {"period": "30d"}).status_code == 404
