@@ -11,8 +11,12 @@ class SelfStartForm(forms.Form):
         label="From a question set",
         required=False,
         queryset=QuestionSet.objects.none(),
-        empty_label="— or use the filter below —",
+        empty_label="— or use the filters below —",
     )
+    # The set and "Start" come first; the filters, the long list of topics last (keyboard order).
+    difficulty = forms.ChoiceField(label="Difficulty", required=False, choices=[("", "Any"), *Difficulty.choices])
+    count = forms.IntegerField(label="How many questions", min_value=1, max_value=20, initial=5)
+    worst = forms.BooleanField(label="The ones I scored worst", required=False)
     tags = forms.ModelMultipleChoiceField(
         label="Topics",
         required=False,
@@ -20,9 +24,6 @@ class SelfStartForm(forms.Form):
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
     )
-    difficulty = forms.ChoiceField(label="Difficulty", required=False, choices=[("", "Any"), *Difficulty.choices])
-    count = forms.IntegerField(label="How many questions", min_value=1, max_value=20, initial=5)
-    worst = forms.BooleanField(label="The ones I scored worst", required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

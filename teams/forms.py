@@ -35,6 +35,11 @@ class InviteForm(forms.Form):
         help_text="The link admits one person and expires in 7 days.",
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the team page next to the add-member form, which has a "role" field too: ids must differ.
+        kwargs.setdefault("auto_id", "id_invite_%s")
+        super().__init__(*args, **kwargs)
+
 
 def add_service_errors(form, error: ValidationError):
     """Show a service's ValidationError on the form: on the field it names if the form has one, else on top."""
