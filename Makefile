@@ -35,9 +35,9 @@ lint: install
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
-# The README's screenshot, taken by the browser test.
+# The README's screenshots (desktop and a 390 px phone), taken by the browser tests.
 screenshot: install
-	SCREENSHOT_DIR=docs $(PY) -m pytest tests/browser/test_browse.py -k filter_open -q
+	SCREENSHOT_DIR=docs $(PY) -m pytest tests/browser/test_browse.py tests/browser/test_phone.py -k "filter_open or filters_fold" -q
 
 # Report build time and memory (2,000 sessions, 500 candidates) and page latency under
 # concurrent load on 127.0.0.1. Prints figures; asserts nothing.
