@@ -36,6 +36,9 @@ urlpatterns = [
     path("api/questions/<int:pk>/suggest/", SuggestView.as_view(), name="question-suggest"),
     path("api/reviews/due/", practice_api.DueView.as_view(), name="reviews-due"),
     path("api/reviews/practice/", practice_api.PracticeView.as_view(), name="reviews-practice"),
+    path("api/export/anki/", practice_api.AnkiExportView.as_view(), name="export-anki"),
+    path("api/export/archive/", practice_api.ArchiveExportView.as_view(), name="export-archive"),
+    path("api/account/", practice_api.AccountView.as_view(), name="account"),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]

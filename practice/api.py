@@ -16,6 +16,7 @@ from sessions.models import MarkValue
 
 from . import services
 from .models import ItemState
+from .views import anki_response, archive_response
 
 
 class DueQuerySerializer(serializers.Serializer):
@@ -73,3 +74,51 @@ class PracticeView(APIView):
         session = services.practice_start(user=request.user)
         body = {"id": session.pk, "mode": session.mode, "status": session.status}
         return Response({**body, "invite_url": None, "invite_token": None}, status=status.HTTP_201_CREATED)
+
+
+class AnkiExportView(APIView):
+    """The questions you practised as an Anki deck (.apkg): prompt in front, rubric with your last marks behind."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="export_anki",
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="An .apkg")},
+    )
+    def get(self, request):
+        return anki_response(request.user)
+
+
+class ArchiveExportView(APIView):
+    """Everything you own as one JSON archive; its question documents are what the set import reads."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="export_archive", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return archive_response(request.user)
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class AccountView(APIView):
+    """Delete your account. Sessions with other people stay for them, showing you as "former user"."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="account_delete",
+        request=AccountDeleteSerializer,
+        responses={
+            204: None,
+            400: OpenApiResponse(description="`password` is wrong or missing; nothing is deleted."),
+            409: OpenApiResponse(DetailSerializer, description="You are a team's only manager."),
+        },
+    )
+    def delete(self, request):
+        params = AccountDeleteSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.account_delete(user=request.user, password=params.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -23,3 +23,12 @@ class TagSuspendForm(forms.Form):
 
 class ItemSuspendForm(forms.Form):
     suspended = forms.TypedChoiceField(choices=[("1", "Suspend"), ("0", "Resume")], coerce=lambda v: v == "1")
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it is you. Deleting cannot be undone.",
+    )

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
@@ -258,3 +258,78 @@ def tag_suspend(*, user, tag, suspended: bool) -> PracticeProfile:
     else:
         profile.suspended_tags.remove(tag)
     return profile
+
+
+# --- deleting an account ---------------------------------------------------------------------------
+
+FORMER_USER = "former user"  # no sign-up can take it: usernames have no spaces
+
+
+def former_user():
+    """The one inactive account that stands for every deleted person in sessions kept for others.
+
+    It cannot log in (inactive, no usable password). Keeping rows pointing at it, rather than
+    at nothing, leaves every page and presenter that names a session's people working.
+    """
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=FORMER_USER, defaults={"is_active": False, "email": ""}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def account_delete(*, user, password: str) -> None:
+    """Delete the user and what they own; sessions with other people keep the other side's view.
+
+    Deleted: own questions and sets, self-assessments, reports, review items, tokens, and
+    sessions where nobody else remains. Kept: every session with someone else in it, where the
+    user's place (candidate, interviewer, panelist, their marks and notes) passes to "former
+    user". Refused, with nothing deleted, for a wrong password and while the user is the only
+    manager of a team that has other members.
+    """
+    from sessions.models import AnswerReview, Reviewer
+    from teams.models import Membership, Team
+    from teams.services import team_delete
+
+    if user.username == FORMER_USER or not user.check_password(password or ""):
+        raise ValidationError({"password": "This is not your password."})
+    managed = Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values("team_id")
+    stranded = [
+        team.name
+        for team in Team.objects.filter(pk__in=managed).order_by("name")
+        if not team.memberships.managers().exclude(user=user).exists() and team.memberships.exclude(user=user).exists()
+    ]
+    if stranded:
+        raise Conflict(
+            f"You are the only manager of {', '.join(stranded)}. Make someone else a manager first, "
+            "so the team keeps one."
+        )
+    ghost = former_user()
+    user.questions.all().delete()
+    user.question_sets.all().delete()
+    for team in Team.objects.filter(memberships__user=user).distinct():
+        if not team.memberships.exclude(user=user).exists():
+            team_delete(team=team, by=user)  # refuses while others' work is still shared with it
+    mine = InterviewSession.objects.filter(Q(candidate=user) | Q(reviewers__user=user)).distinct()
+    kept, gone = [], []
+    for session in mine.prefetch_related("reviewers"):
+        others = {session.candidate_id, *(r.user_id for r in session.reviewers.all())} - {user.pk, ghost.pk, None}
+        keep = session.mode != Mode.SELF and (others or (session.mode == Mode.STRUCTURED and session.team_id))
+        (kept if keep else gone).append(session.pk)
+    InterviewSession.objects.filter(pk__in=gone).delete()
+    # Where "former user" already sits on the panel (another deleted person), this one's side goes.
+    crowded = Reviewer.objects.filter(session_id__in=kept, user=ghost).values("session_id")
+    Mark.objects.filter(user=user, keypoint__answer__session_id__in=crowded).delete()
+    AnswerReview.objects.filter(user=user, answer__session_id__in=crowded).delete()
+    Reviewer.objects.filter(user=user, session_id__in=crowded).delete()
+    Mark.objects.filter(user=user, keypoint__answer__session_id__in=kept).update(user=ghost)
+    AnswerReview.objects.filter(user=user, answer__session_id__in=kept).update(user=ghost)
+    Reviewer.objects.filter(user=user, session_id__in=kept).update(user=ghost)
+    InterviewSession.objects.filter(pk__in=kept, interviewer=user).update(interviewer=ghost)
+    InterviewSession.objects.filter(pk__in=kept, candidate=user).update(candidate=ghost, candidate_email="")
+    user.delete()

@@ -9,4 +9,7 @@ urlpatterns = [
     path("settings/", views.profile, name="profile"),
     path("tags/", views.tag_suspend, name="tag_suspend"),
     path("items/<int:pk>/suspend/", views.item_suspend, name="item_suspend"),
+    path("export/anki/", views.export_anki, name="export_anki"),
+    path("export/archive/", views.export_archive, name="export_archive"),
+    path("account/delete/", views.account_delete, name="account_delete"),
 ]

@@ -1,15 +1,17 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.refusals import Conflict
 
-from . import services
-from .forms import ItemSuspendForm, ProfileForm, TagSuspendForm
+from . import exports, services
+from .forms import AccountDeleteForm, ItemSuspendForm, ProfileForm, TagSuspendForm
 from .models import ReviewItem
 
 
@@ -98,3 +100,50 @@ def item_suspend(request, pk):
         raise Http404("No such review item.") from None
     messages.success(request, "Keypoint suspended." if form.cleaned_data["suspended"] else "Keypoint back in practice.")
     return redirect("practice:queue")
+
+
+# --- your data -------------------------------------------------------------------------------------
+
+
+def anki_response(user):
+    response = HttpResponse(exports.anki_deck(user), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="interviewprep-{user.pk}.apkg"'
+    return response
+
+
+def archive_response(user):
+    response = JsonResponse(exports.archive(user), encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="interviewprep-{user.pk}.json"'
+    return response
+
+
+@login_required
+@require_safe
+def export_anki(request):
+    return anki_response(request.user)
+
+
+@login_required
+@require_safe
+def export_archive(request):
+    return archive_response(request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_delete(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except Conflict as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            logout(request)
+            messages.success(request, "Your account is deleted.")
+            return redirect("home")
+    status = 400 if form.errors else 200
+    return render(request, "practice/account_delete.html", {"form": form}, status=status)
