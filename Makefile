@@ -24,8 +24,11 @@ run: setup
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# Two processes (pytest-xdist; the browser tests keep to one of them), coverage of the app with
+# every file under 80% named, and the slowest tests. `make test PYTEST_ARGS="-n0 -k ..."` runs one
+# process.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --cov --cov-report=term:skip-covered --durations=15 $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

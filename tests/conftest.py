@@ -1,24 +1,138 @@
+import json
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.db import connection, transaction
 
 from questions.models import Visibility
 from teams.models import Membership
 
 from .factories import MembershipFactory, QuestionFactory, TeamFactory, UserFactory
 
+# Coverage (`make test` runs with --cov): every file of the app is to be covered at this share or more.
+# Under CI=true a file below it fails the run, unless it is one of the known gaps named here.
+COVERAGE_FLOOR = 80
+KNOWN_GAPS = {
+    "questions/management/commands/bench_pages.py": "`make bench`: gunicorn on the configured database",
+    "questions/management/commands/eval_suggestions.py": "its --tune and --ablate research modes",
+}
+
+
+def _ci():
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtestloop(session):
+    """After pytest-cov has combined its data: find the files under the floor."""
+    result = yield
+    plugin = session.config.pluginmanager.getplugin("_cov")
+    if plugin is None or getattr(plugin, "cov_total", None) is None or plugin.cov_controller is None:
+        return result
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "coverage.json"
+        plugin.cov_controller.cov.json_report(outfile=str(path), ignore_errors=True)
+        files = json.loads(path.read_text())["files"]
+    under = {name: f["summary"]["percent_covered"] for name, f in files.items()}
+    session.config._coverage_under_floor = {n: p for n, p in sorted(under.items()) if p < COVERAGE_FLOOR}
+    if _ci() and set(session.config._coverage_under_floor) - set(KNOWN_GAPS):
+        session.testsfailed += 1
+    return result
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, config):
+    under = getattr(config, "_coverage_under_floor", None)
+    if under is None:
+        return
+    if not under:
+        terminalreporter.write_line(f"Coverage: every file at {COVERAGE_FLOOR}% or more.", green=True)
+        return
+    terminalreporter.write_line(f"Coverage: {len(under)} file(s) under {COVERAGE_FLOOR}%:", red=True)
+    for name, percent in under.items():
+        known = f"  (known gap: {KNOWN_GAPS[name]})" if name in KNOWN_GAPS else ""
+        terminalreporter.write_line(f"  {percent:5.1f}%  {name}{known}")
+
 
 def pytest_sessionfinish(session, exitstatus):
     """Under CI=true a skipped test fails the run: no test that needs a real service may quietly skip."""
-    if os.environ.get("CI", "").lower() not in {"1", "true", "yes"}:
+    if not _ci():
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; in CI every test must run.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def bank_rows(django_db_setup, django_db_blocker):
+    """Every row that ``load_bank()`` adds to an empty database, read once per test run.
+
+    The load runs in a transaction that is rolled back: most tests count questions, pin query
+    counts and pick slugs on an empty bank, so the bank is not left in the database they share.
+    A test that wants the bank asks for ``question_bank``, which copies these rows in.
+    """
+    from questions.bank import load_bank
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        tables = set(connection.introspection.table_names())
+        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in tables]
+        before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in models}
+        load_bank()
+        rows = {}
+        for model in models:
+            pk = model._meta.pk.attname
+            fields = [f.attname for f in model._meta.concrete_fields]
+            added = [row for row in model._base_manager.order_by(pk).values(*fields) if row[pk] not in before[model]]
+            if added:
+                rows[model] = added
+        transaction.set_rollback(True)
+    return _in_insert_order(rows)
+
+
+def _in_insert_order(rows):
+    """The models of ``rows``, each after the models it points to."""
+    ordered, pending = {}, dict(rows)
+    while pending:
+        ready = [m for m in pending if not any(f.related_model in pending for f in _foreign_keys(m))]
+        assert ready, f"foreign keys form a cycle among {list(pending)}"
+        for model in ready:
+            ordered[model] = pending.pop(model)
+    return ordered
+
+
+def _foreign_keys(model):
+    return [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
+
+
+@pytest.fixture
+def question_bank(db, bank_rows):
+    """The built-in bank (100 questions, their keypoints, tags and sets) as ``load_bank()`` leaves it.
+
+    Copied from the rows read once per run, with new primary keys, in one insert a table; works
+    in transactional tests too (the copy is committed, and flushed with the rest afterwards).
+    """
+    new_pks = {}
+    with transaction.atomic():
+        for model, rows in bank_rows.items():
+            pk = model._meta.pk.attname
+            remap = [(f.attname, new_pks[f.related_model]) for f in _foreign_keys(model) if f.related_model in new_pks]
+            objs = []
+            for row in rows:
+                values = {**row, pk: None}
+                for attname, mapping in remap:
+                    if values[attname] is not None:
+                        values[attname] = mapping[values[attname]]
+                objs.append(model(**values))
+            created = model._base_manager.bulk_create(objs)
+            assert all(obj.pk is not None for obj in created), f"{model.__name__}: bulk_create returned no keys"
+            new_pks[model] = {row[pk]: obj.pk for row, obj in zip(rows, created, strict=True)}
 
 
 @pytest.fixture(autouse=True)

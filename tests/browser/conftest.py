@@ -11,6 +11,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # Under pytest-xdist (`make test`) the browser tests run one after another in one worker,
+            # with one Chromium, while the other workers run the rest: they wait on polling more than
+            # they compute, and two Chromiums on two cores would make their timeouts flaky.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

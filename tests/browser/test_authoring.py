@@ -5,7 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from questions.bank import load_bank
 from questions.models import Question, QuestionSet
 from teams.models import Membership
 
@@ -22,8 +21,7 @@ def _log_in(page, base, username):
     expect(page.get_by_text(f"Logged in as {username}")).to_be_visible()
 
 
-def test_manager_builds_and_shares_a_set_interviewer_sees_it(live_server, browser, artifacts):
-    load_bank()
+def test_manager_builds_and_shares_a_set_interviewer_sees_it(live_server, browser, artifacts, question_bank):
     team = TeamFactory(name="Cloud platform")
     MembershipFactory(team=team, user=UserFactory(username="hannah"), role=Membership.Role.MANAGER)
     MembershipFactory(team=team, user=UserFactory(username="ivan"), role=Membership.Role.INTERVIEWER)

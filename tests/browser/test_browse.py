@@ -5,15 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from questions.bank import load_bank
 from questions.models import Question
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def bank():
-    load_bank()
+def bank(question_bank):
+    """The built-in bank, committed for the live server (the rows are read once per run)."""
 
 
 def test_filter_open_and_reveal_the_rubric(live_server, page, bank, artifacts):

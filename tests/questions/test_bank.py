@@ -145,8 +145,7 @@ def test_load_creates_everything_and_loading_twice_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_reload_updates_in_place_and_leaves_user_data_alone():
-    load_bank(BANK)
+def test_reload_updates_in_place_and_leaves_user_data_alone(question_bank):
     user = UserFactory()
     mine = QuestionFactory(owner=user, visibility=Visibility.PRIVATE)
     my_set = QuestionSetFactory(
@@ -203,8 +202,7 @@ def _snapshot():
 
 
 @pytest.mark.django_db
-def test_the_api_counts_the_loaded_bank_by_difficulty(client):
-    load_bank(BANK)
+def test_the_api_counts_the_loaded_bank_by_difficulty(client, question_bank):
     counts = {
         d: client.get("/api/questions/", {"difficulty": d}).json()["count"]
         for d in ("basic", "intermediate", "advanced")
@@ -215,11 +213,10 @@ def test_the_api_counts_the_loaded_bank_by_difficulty(client):
 
 
 @pytest.mark.django_db
-def test_a_reviewed_rubric_keeps_the_marks_of_old_answers_readable(tmp_path):
+def test_a_reviewed_rubric_keeps_the_marks_of_old_answers_readable(tmp_path, question_bank):
     """Keys never change; a keypoint rewritten or dropped by a review leaves past answers as they were."""
     from sessions import services as session_services
 
-    load_bank(BANK)
     user = UserFactory()
     question = Question.objects.get(number=1)
     session = session_services.session_create(by=user, mode="self", question_ids=[question.pk])
