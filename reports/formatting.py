@@ -148,3 +148,15 @@ def correlation(value):
     """A correlation to two decimals (0.456 -> "0.46"); none -> an em dash."""
     v = number(value)
     return "—" if v is None else rounded(v, 2)
+
+
+def self_gap_words(gap, tag=None):
+    """A self-marks gap in a sentence: "You rate yourself 12 points above your interviewers on networking."."""
+    v = number(gap)
+    if v is None:
+        return ""
+    on = f" on {tag}" if tag else ""
+    if abs(v) < SAME_AS_PANEL:
+        return f"You rate yourself about as your interviewers do{on}."
+    size = rounded(abs(v), 1).removesuffix(".0")
+    return f"You rate yourself {size} points {'above' if v > 0 else 'below'} your interviewers{on}."

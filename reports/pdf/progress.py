@@ -2,8 +2,8 @@
 
 from reportlab.platypus import KeepTogether
 
-from reports.charts import bar_chart, line_chart
-from reports.formatting import delta_words, number, period_label, score, signed
+from reports.charts import bar_chart, dot_plot, line_chart
+from reports.formatting import delta_words, number, period_label, score, self_gap_words, signed
 
 from .flowables import WIDTH, bar_drawings, date_text, drawings, empty, paragraph, styles, table, widths
 
@@ -59,7 +59,7 @@ def progress_story(data):
         story.append(table(header, rows, widths(0.4, 0.4, 0.1, 0.1), numeric=(2, 3)))
     else:
         story.append(empty())
-    return story + _practise_next(data.get("practise_next") or {})
+    return story + _practise_next(data.get("practise_next") or {}) + _judgement(data.get("self_against_peers"))
 
 
 def _change(change):
@@ -100,4 +100,37 @@ def _practise_next(practise):
         story.append(paragraph(f"{q.get('prompt', '')}{difficulty}", st["item"], bulletText="•"))
     if not never:
         story.append(empty("You have tried every question you can see."))
+    return story
+
+
+def _judgement(section):
+    """The page's "Your own marks against your interviewers'"; nothing for reports built before it existed."""
+    if not section:
+        return []
+    st = styles()
+    story = [paragraph("Your own marks against your interviewers'", st["h2"])]
+    note = (
+        "On questions you answered both alone and with a peer: the score you gave yourself minus the score your "
+        "interviewer gave you. Above zero you rate yourself higher than they do. Shown from 3 questions."
+    )
+    story.append(paragraph(note, st["muted"]))
+    if section.get("gap") is None:
+        questions = section.get("questions") or 0
+        return story + [empty(f"Not enough data yet: {questions} questions answered both ways; 3 needed.")]
+    story.append(paragraph(f"{self_gap_words(section.get('gap'))} ({section.get('questions')} questions)", st["body"]))
+    tags = section.get("by_tag") or []
+    story += [
+        paragraph(f"{self_gap_words(row.get('gap'), row.get('tag'))} ({row.get('questions')} questions)", st["body"])
+        for row in tags
+        if row.get("gap") is not None
+    ]
+    if tags:
+        story += drawings([dot_plot([(row.get("tag", ""), number(row.get("gap"))) for row in tags])])
+    months = section.get("by_month") or []
+    if months:
+        rows = [
+            [r.get("month"), r.get("questions"), "not enough data" if r.get("gap") is None else signed(r.get("gap"))]
+            for r in months
+        ]
+        story.append(table(["Month", "Questions", "Gap"], rows, widths(0.4, 0.3, 0.3), numeric=(1, 2)))
     return story

@@ -4,7 +4,7 @@ Read-only aggregations behind the progress and hiring reports: the JSON kept in 
 
 Every section is computed by the database, one query per section (the hiring report's candidates
 take three, its agreement two), so the number of queries does not depend on how many sessions or
-answers there are: 7 for a progress report, 12 for a hiring report (13 when the set's team is not
+answers there are: 8 for a progress report, 12 for a hiring report (13 when the set's team is not
 loaded yet). No report loads answers into memory; Python only reshapes aggregated rows, whose
 number is bounded by the output (questions, tags, candidates x questions). The CSV rows stream.
 

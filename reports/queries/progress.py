@@ -19,6 +19,7 @@ from sessions.models import Answer, AnswerKeypoint, InterviewSession, Mode, Stat
 
 from ..models import Kind, Period, ReportStatus
 from .figures import NOT_MISSED, iso_utc, round_or_none
+from .self_marks import self_against_peers
 
 PERIOD_DAYS = {Period.DAYS_30: 30, Period.DAYS_90: 90, Period.ALL: None}
 PROGRESS_MODES = [Mode.SELF, Mode.PEER]  # a structured interview's scorecard never reaches its candidate
@@ -100,6 +101,7 @@ def progress_report(user, period: str, *, now: datetime | None = None, previous=
         "by_tag": by_tag,
         "by_difficulty": _by_difficulty(answers, answer_score),
         "missed_keypoints": _missed_keypoints(user, start, end),
+        "self_against_peers": self_against_peers(answers),
         "practise_next": {
             "weakest_questions": _weakest_questions(user, answers, answer_score),
             "weakest_tags": [row["tag"] for row in weakest],

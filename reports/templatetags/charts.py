@@ -29,6 +29,7 @@ for _filter in (
     formatting.alpha_text,
     formatting.alpha_words,
     formatting.correlation,
+    formatting.self_gap_words,
 ):
     register.filter(_filter)
 register.simple_tag(question_insights, name="question_insights")
