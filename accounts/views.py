@@ -54,7 +54,7 @@ def account(request):
     if request.method == "POST" and form.is_valid():
         services.time_zone_set(user=request.user, time_zone=form.cleaned_data["time_zone"])
         messages.success(request, f"Times are now shown in {form.cleaned_data['time_zone']}.")
-        return redirect("account")
+        return redirect("account_settings")
     context = {
         "form": form,
         "zones": timezones.names(),
