@@ -42,9 +42,16 @@ clean:
 screenshot: install
 	SCREENSHOT_DIR=docs $(PY) -m pytest tests/browser/test_browse.py tests/browser/test_phone.py -k "filter_open or filters_fold" -q
 
-# Report build time and memory (2,000 sessions, 500 candidates) and page latency under
-# concurrent load on 127.0.0.1. Prints figures; asserts nothing.
+# Report build time and memory (2,000 sessions, 500 candidates), then the pages under load: gunicorn
+# (2 sync workers) on 127.0.0.1 against PostgreSQL, `wrk -t2 -c20 -d8s` per endpoint, each as a share
+# of a bare view served by the same server in the same run, at full data and at one tenth; prints a
+# table and writes bench-results.json. Needs PostgreSQL on 127.0.0.1, wrk (apt-get install -y wrk)
+# and, as in production, Redis for the cache. Asserts nothing. About five minutes.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/interviewprep_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/7
 bench: install
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py bench_reports
-	$(PY) manage.py bench_pages
+	createdb -h 127.0.0.1 -U postgres interviewprep_bench 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench_pages

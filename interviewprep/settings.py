@@ -87,6 +87,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "interviewprep.urls"
+# `make bench` only: adds /bench/ceiling/, a bare view the page figures are measured against.
+BENCH_CEILING = env_bool("DJANGO_BENCH_CEILING", False)
 WSGI_APPLICATION = "interviewprep.wsgi.application"
 
 TEMPLATES = [

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -42,4 +44,12 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_CEILING:  # `make bench` only: the ceiling the pages are measured against
+
+    def _bench_ceiling(request):
+        return HttpResponse("ok", content_type="text/plain")
+
+    urlpatterns.append(path("bench/ceiling/", _bench_ceiling))
+
 handler404 = "interviewprep.views.not_found"
