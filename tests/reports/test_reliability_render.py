@@ -38,7 +38,7 @@ def test_the_manager_reads_the_section_and_an_outsider_gets_404(client, report, 
     assert "Can the panel's numbers be trusted?" in text
     assert "Recommendations (ordinal) not enough data (5 pairs; 10 needed)" in text
     assert re.search(r"Overall scores \(interval\) 0\.\d\d, 95% interval [-0-9.]+ to [0-9.]+ \(15 pairs\)", text)
-    assert "Q3. Q3? No signal Nearly every candidate covers every keypoint" in text
+    assert "No signal from Q3. Q3? Nearly every candidate covers every keypoint" in text
     assert "Q2 B" in text  # nobody covers it
     assert 'id="chart-leniency"' in html and 'id="chart-discrimination"' in html
     for svg in re.findall(r'<svg\b[^>]*id="chart-(?:leniency|discrimination)".*?</svg>', html, re.S):
