@@ -19,8 +19,6 @@ def _membership(team, username):
     return get_object_or_404(team.memberships.select_related("user"), user__username=username)
 
 
-
-
 def _render_detail(request, team, *, status=200, **forms):
     """The team page. Forms passed in (bound, with errors) replace the blank ones."""
     memberships = list(team.memberships.for_display())
