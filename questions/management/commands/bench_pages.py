@@ -151,7 +151,15 @@ class Command(BaseCommand):
 
     def measure(self, base, name, kind, target, expect, headers, options):
         status = self.status_of(base, kind, target, headers, options)
-        command = ["wrk", "-t2", f"-c{options['connections']}", f"-d{options['seconds']}s", "--latency"]
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{options['connections']}",
+            f"-d{options['seconds']}s",
+            "--latency",
+            "--timeout",
+            "10s",
+        ]
         for header in headers:
             command += ["-H", header]
         if kind == "get":
