@@ -40,8 +40,9 @@ from django.utils.module_loading import import_string
 
 from accounts.models import Profile
 from questions.models import Question, Tag
-from reports.management.commands.bench_reports import Command as Generators
 from sessions.models import Answer, AnswerKeypoint, InterviewSession, Mode, Status
+
+from .bench_reports import Command as Generators
 
 REPO = Path(__file__).resolve().parents[3]
 PREFIX = "bench-pages-"
