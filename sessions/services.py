@@ -42,6 +42,17 @@ MAX_QUESTIONS = 50
 __all__ = ["Conflict"]  # raised for states that do not allow a change; common.refusals maps it to 409
 
 
+# Apps above sessions (practice) learn that a session finished through a hook they register at
+# start-up (``AppConfig.ready``); sessions never imports them. A hook takes the finished session
+# and runs inside the finishing transaction, so what it writes stands or falls with the finish.
+_finish_hooks = []
+
+
+def register_finish_hook(hook):
+    _finish_hooks.append(hook)
+    return hook
+
+
 # --- choosing questions ----------------------------------------------------------------------
 
 
@@ -360,11 +371,14 @@ def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
     keypoint = AnswerKeypoint.objects.filter(answer=answer, pk=keypoint_id).first()
     if keypoint is None:
         raise ValidationError({"keypoint": "This keypoint is not part of this question."})
+    said = None
+    if value not in ("", None):  # read-only work before the first write, so the write lock is held briefly
+        notes = AnswerReview.objects.filter(answer=answer, user=by).values_list("notes", flat=True).first()
+        said = suggestions.for_answer(answer, notes or "").get(keypoint.pk)
     review = _review_for_update(answer, by)
     if value in ("", None):
         Mark.objects.filter(keypoint=keypoint, user=by).delete()
     else:
-        said = suggestions.for_answer(answer, review.notes).get(keypoint.pk)
         Mark.objects.update_or_create(
             keypoint=keypoint, user=by, defaults={"value": value, "suggested": said["verdict"] if said else ""}
         )
@@ -500,6 +514,8 @@ def finish(*, session, by, feedback="", shared_positions=(), recommendation="", 
         AnswerReview.objects.filter(answer__session=session, user=by, answer__position__in=positions).update(
             share_notes=True
         )
+    for hook in _finish_hooks:
+        hook(session)
     return session
 
 
