@@ -74,6 +74,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", default="bench-results.json", help="where to write the figures")
 
     def handle(self, *args, **options):
+        self.session_stores = []  # the signed-in sessions the bench made, deleted with its data
         if connection.vendor != "postgresql":
             raise CommandError("Run against PostgreSQL: set DATABASE_URL (see the README's Performance section).")
         if connection.settings_dict["NAME"].startswith("test_"):
@@ -296,9 +297,12 @@ class Command(BaseCommand):
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
+        self.session_stores.append(store)
         return [f"Cookie: {settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"]
 
     def cleanup(self, run):
+        while self.session_stores:
+            self.session_stores.pop().delete()
         with transaction.atomic():
             users = User.objects.filter(username__startswith=run)
             InterviewSession.objects.filter(candidate__in=users).delete()
