@@ -1,3 +1,4 @@
+import functools
 import logging
 
 from django.conf import settings
@@ -71,6 +72,14 @@ def _overdue_scorecards(user, now):
     return list(overdue.select_related("user", "session").order_by("session__finished_at", "pk")[:20])
 
 
+@functools.cache
+def _redis_client(url):
+    """One client (and its connection pool) per process and address: health checks reuse it."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
 @never_cache
 @require_safe
 def healthz(request):
@@ -88,11 +97,7 @@ def healthz(request):
         failed["database"] = "unavailable"
     if settings.REDIS_URL:
         try:
-            import redis
-
-            client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-            client.ping()
-            client.close()
+            _redis_client(settings.REDIS_URL).ping()
         except Exception:  # noqa: BLE001
             log.exception("Health check: Redis does not answer")
             failed["redis"] = "unavailable"
