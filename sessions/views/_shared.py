@@ -1,0 +1,49 @@
+"""What every session view shares: fetching the session for the user, answering a change or a refusal."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from .. import presenters, services
+from ..models import InterviewSession
+
+
+def _session(request, pk):
+    """The session if the user may see it; 404 otherwise, as if it did not exist."""
+    if not InterviewSession.objects.for_user(request.user).filter(pk=pk).exists():
+        raise Http404("No such session.")
+    return presenters.load(pk)
+
+
+def _after_change(request, session, message=None, level=messages.SUCCESS):
+    if message:
+        messages.add_message(request, level, message)
+    url = reverse("sessions:room", args=[session.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _refused(request, session, error):
+    """A change that does not fit the session's state: say why, on the room page (or 409 for htmx)."""
+    text = str(error) if isinstance(error, services.Conflict) else " ".join(error.messages)
+    if request.htmx:
+        return HttpResponse(text, status=409, content_type="text/plain")
+    messages.error(request, text)
+    return redirect("sessions:room", pk=session.pk)
+
+
+def _write(request, pk, action, *, fragment=None, then=None):
+    """Run a service for this session and answer: refusals the same way everywhere; success with
+    ``then(session, result)``, or for htmx the ``fragment(result)``, or back to the room."""
+    session = _session(request, pk)
+    try:
+        result = action(session)
+    except (services.Conflict, ValidationError) as error:
+        return _refused(request, session, error)
+    if then is not None:
+        return then(session, result)
+    if request.htmx and fragment is not None:
+        return fragment(result)
+    return redirect("sessions:room", pk=pk)

@@ -1,0 +1,53 @@
+"""Lists of sessions: mine, and the comparison of candidates on one set."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from questions.models import QuestionSet
+
+from ..models import InterviewSession, Mode, Recommendation, Status
+from ..queries import panel_scores
+from ..scoring import session_score_sql
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def session_list(request):
+    sessions = (
+        InterviewSession.objects.for_user(request.user)
+        .select_related("interviewer", "candidate", "team")
+        .annotate(score=session_score_sql())
+        .order_by("-created_at", "-pk")[:100]
+    )
+    sessions = list(sessions)
+    for session in sessions:  # rounded as the session's own page rounds it
+        session.score = None if session.score is None else round(session.score, 1)
+    return render(request, "sessions/list.html", {"sessions": sessions})
+
+
+@login_required
+@require_safe
+def compare(request, set_pk):
+    """A team set's structured interviews: candidates x questions, with scores and recommendations."""
+    from teams.models import Membership
+
+    qset = get_object_or_404(QuestionSet.objects.for_user(request.user).select_related("team"), pk=set_pk)
+    if not Membership.objects.manages(request.user, qset.team_id):
+        raise Http404("No such comparison.")
+    sessions = InterviewSession.objects.filter(mode=Mode.STRUCTURED, question_set=qset, team_id=qset.team_id)
+    columns = range(1, (sessions.aggregate(most=Max("question_count"))["most"] or 0) + 1)
+    rows = panel_scores(sessions.order_by("scheduled_at", "pk"), columns)
+    for row in rows:
+        row["status_label"] = Status(row["status"]).label
+        row["cells"] = list(zip(row["scores"], row["ratings"], strict=True))
+        row["given"] = [
+            (r["interviewer"], Recommendation(r["recommendation"]).label)
+            for r in row["recommendations"]
+            if r["recommendation"]
+        ]
+    return render(request, "sessions/compare.html", {"set": qset, "rows": rows, "columns": columns})
