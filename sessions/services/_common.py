@@ -1,0 +1,102 @@
+"""What the session services share: finding the reviewer and the answer, state checks, the rubric lock, rescoring."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.refusals import Conflict
+
+from .. import scoring
+from ..models import (
+    Answer,
+    AnswerReview,
+    InterviewSession,
+    Mark,
+    Mode,
+    Reviewer,
+    Status,
+)
+
+MAX_QUESTIONS = 50
+
+
+LOCKED_MESSAGE = "This question is in an interview you are taking: its rubric opens when that interview ends."
+
+
+def _locked_for(user_id, question_ids, exclude_session=None) -> set[int]:
+    """Of these questions, those in a peer or structured interview the user is taking now."""
+    answers = Answer.objects.in_interviews_taken_by(user_id).filter(question_id__in=question_ids)
+    if exclude_session is not None:
+        answers = answers.exclude(session=exclude_session)
+    return set(answers.values_list("question_id", flat=True))
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+
+def _reviewer(session, user) -> Reviewer:
+    reviewer = Reviewer.objects.filter(session=session, user=user).first()
+    if reviewer is None:
+        raise PermissionDenied("Only the interviewers of this session can do that.")
+    return reviewer
+
+
+def _lead(session, user) -> Reviewer:
+    reviewer = _reviewer(session, user)
+    if not reviewer.is_lead:
+        raise PermissionDenied("Only the interviewer leading the session can do that.")
+    return reviewer
+
+
+def _answer(session, position) -> Answer:
+    answer = Answer.objects.filter(session=session, position=position).first()
+    if answer is None:
+        raise ValidationError({"position": f"This session has questions 1 to {session.question_count}."})
+    return answer
+
+
+def _live(session):
+    if session.status == Status.FINISHED:
+        raise Conflict("This session has finished.")
+
+
+def _bump(session, field="version"):
+    InterviewSession.objects.filter(pk=session.pk).update(**{field: F(field) + 1})
+
+
+def _show(session, position):
+    Answer.objects.filter(session=session, position=position, shown_at__isnull=True).update(shown_at=timezone.now())
+
+
+def _can_review(session, reviewer, answer):
+    if reviewer.submitted_at is not None:
+        raise Conflict("Your scorecard is submitted; marks can no longer change.")
+    if session.mode == Mode.SELF and answer.submitted_at is None:
+        raise Conflict("Submit your answer first; the rubric opens after that.")
+    if session.status == Status.SCHEDULED:
+        raise Conflict("The interview has not started yet.")
+    if answer.question_id and _locked_for(reviewer.user_id, [answer.question_id], exclude_session=session):
+        raise Conflict(LOCKED_MESSAGE)
+
+
+def _rescore(answer, reviewer, review) -> AnswerReview:
+    """Recompute the reviewer's score for the answer from their marks (the lead's is the answer's)."""
+    by = review.user_id
+    marks = dict(Mark.objects.filter(keypoint__answer=answer, user=by).values_list("keypoint_id", "value"))
+    review.score = scoring.answer_score((kp.weight, marks.get(kp.pk)) for kp in answer.keypoints.all())
+    review.save(update_fields=["score"])
+    if reviewer.is_lead:
+        Answer.objects.filter(pk=answer.pk).update(score=review.score)
+    return review
+
+
+def _review_for_update(answer, user) -> AnswerReview:
+    try:
+        with transaction.atomic():
+            AnswerReview.objects.get_or_create(answer=answer, user=user)
+    except IntegrityError:
+        pass  # created by a concurrent request
+    return AnswerReview.objects.select_for_update().get(answer=answer, user=user)
