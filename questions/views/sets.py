@@ -1,253 +1,25 @@
+"""Question sets: create, edit (the builder), clone, delete, export and import."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
 
 from teams.models import Team
 
-from . import rules, services
-from .forms import (
+from .. import services
+from ..forms import (
     ImportForm,
-    QuestionFilterForm,
-    QuestionForm,
     QuestionSetForm,
-    empty_row,
-    keypoint_rows,
-    keypoint_rows_of,
-    keypoints_from_rows,
     visibility_value,
 )
-from .markdown import render_markdown
-from .models import Question, QuestionSet, Tag
+from ..models import Question, QuestionSet
+from ._shared import _add_errors, _done, _fragment, _render
 
-PAGE_SIZE = 20
 SEARCH_RESULTS = 10
-
-
-def _fragment(request, template, partial):
-    """The page's template, or only its partial for an htmx request that swaps a fragment."""
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        return f"{template}#{partial}"
-    return template
-
-
-def _render(request, template, context, status=200):
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _done(request, url):
-    """Where to go after a successful change: a redirect, which htmx follows as a page load."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _add_errors(form, error: ValidationError, fields_elsewhere=()):
-    """Put a service's ValidationError on the form; return errors for fields it does not have."""
-    elsewhere = {}
-    for field, messages_ in error.message_dict.items():
-        if field in fields_elsewhere:
-            elsewhere[field] = messages_
-        elif field in form.fields:
-            form.add_error(field, messages_)
-        else:
-            form.add_error(None, messages_)
-    return elsewhere
-
-
-# --- browsing ------------------------------------------------------------------------------
-
-
-@require_safe
-def question_list(request):
-    tags = list(Tag.objects.all())
-    form = QuestionFilterForm(request.GET or None, tags=tags)
-    questions = Question.objects.for_user(request.user).prefetch_related("tags")
-    if form.is_valid():
-        data = form.cleaned_data
-        questions = (
-            questions.with_difficulty(data["difficulty"]).with_tags(data["tag"]).search(data["q"], user=request.user)
-        )
-        if data["mine"] and request.user.is_authenticated:
-            questions = questions.filter(owner=request.user)
-    # A topic that does not exist is said so, not silently dropped (which listed every question).
-    known = {t.slug for t in tags}
-    unknown_tags = [slug for slug in dict.fromkeys(request.GET.getlist("tag")) if slug not in known]
-    if unknown_tags:
-        questions = questions.none()
-    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "tags": tags, "unknown_tags": unknown_tags}
-    # The topic checkboxes are written in the template, not by 37 widget templates (a quarter of the page's time).
-    context["ticked"] = set(request.GET.getlist("tag"))
-    return _render(request, _fragment(request, "questions/question_list.html", "results"), context)
-
-
-@require_safe
-def question_detail(request, pk):
-    question = get_object_or_404(Question.objects.for_user(request.user).prefetch_related("tags"), pk=pk)
-    rubric_locked = not Question.objects.rubric_readable_by(request.user).filter(pk=question.pk).exists()
-    show_rubric = request.GET.get("rubric") == "1" and not rubric_locked
-    template = "questions/question_detail.html"
-    if show_rubric:
-        template = _fragment(request, template, "rubric")
-    context = {
-        "question": question,
-        "show_rubric": show_rubric,
-        "rubric_locked": rubric_locked,
-        "keypoints": question.keypoints.all() if show_rubric else [],
-        "can_change": services.can_change(request.user, question),
-    }
-    return _render(request, template, context)
-
-
-@require_safe
-def set_list(request):
-    sets = (
-        QuestionSet.objects.for_user(request.user)
-        .annotate(question_count=Count("items"))
-        .order_by(*QuestionSet.LIST_ORDER)
-    )
-    return render(request, "questions/set_list.html", {"sets": sets})
-
-
-@require_safe
-def set_detail(request, pk):
-    qset = get_object_or_404(QuestionSet.objects.for_user(request.user), pk=pk)
-    items = (
-        qset.items.filter(question__in=Question.objects.for_user(request.user))
-        .select_related("question")
-        .prefetch_related("question__tags")
-    )
-    context = {
-        "set": qset,
-        "items": items,
-        "can_change": services.can_change(request.user, qset),
-        "manages_team": services.is_team_manager(request.user, qset.team_id),
-    }
-    return render(request, "questions/set_detail.html", context)
-
-
-# --- writing questions ---------------------------------------------------------------------
-
-
-def _apply_row_action(rows, action):
-    """Add, remove or move a keypoint row; return the index of the row to focus."""
-    if action == "add" and len(rows) < rules.MAX_KEYPOINTS:
-        rows.append(empty_row())
-        return len(rows) - 1
-    verb, _, index = action.partition("-")
-    if not index.isdigit() or int(index) >= len(rows):
-        return None
-    i = int(index)
-    if verb == "remove":
-        rows.pop(i)
-        return min(i, len(rows) - 1)
-    if verb in ("up", "down"):
-        j = i - 1 if verb == "up" else i + 1
-        if 0 <= j < len(rows):
-            rows[i], rows[j] = rows[j], rows[i]
-            return j
-        return i
-    return None
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def question_edit(request, pk=None):
-    question = None
-    if pk is not None:
-        question = get_object_or_404(Question.objects.for_user(request.user), pk=pk)
-        if not services.can_change(request.user, question):
-            raise PermissionDenied("Only the owner or a manager of its team may edit this question.")
-    teams = list(Team.objects.for_user(request.user))
-    preview = None
-    focus = None
-    keypoint_errors = []
-    if request.method == "GET":
-        if question:
-            initial = {
-                "prompt": question.prompt,
-                "difficulty": question.difficulty,
-                "tags": ", ".join(t.name for t in question.tags.all()),
-                "context": question.context,
-                "reference_answer": question.reference_answer,
-                "visibility": visibility_value(question),
-            }
-            rows = keypoint_rows_of(question)
-        else:
-            initial = {"difficulty": "intermediate", "visibility": "private"}
-            rows = [empty_row("2" if i == 0 else "1") for i in range(rules.MIN_KEYPOINTS)]
-        form = QuestionForm(initial=initial, user=request.user, teams=teams)
-    else:
-        form = QuestionForm(request.POST, user=request.user, teams=teams)
-        rows = keypoint_rows(request.POST)
-        action = request.POST.get("action", "save")
-        if action == "preview":
-            preview = {
-                "context": render_markdown(request.POST.get("context", "")),
-                "reference_answer": render_markdown(request.POST.get("reference_answer", "")),
-            }
-        elif action != "save":
-            focus = _apply_row_action(rows, action)
-        elif form.is_valid():
-            data = form.cleaned_data
-            visibility, team = data["visibility"]
-            values = {
-                "prompt": data["prompt"],
-                "difficulty": data["difficulty"],
-                "keypoints": keypoints_from_rows(rows),
-                "context": data["context"],
-                "reference_answer": data["reference_answer"],
-                "tags": data["tags"],
-                "visibility": visibility,
-                "team": team,
-            }
-            try:
-                if question:
-                    question = services.question_update(question=question, by=request.user, **values)
-                    messages.success(request, "Question saved.")
-                else:
-                    question = services.question_create(owner=request.user, **values)
-                    messages.success(request, "Question created.")
-                return _done(request, question.get_absolute_url())
-            except ValidationError as error:
-                keypoint_errors = _add_errors(form, error, fields_elsewhere=("keypoints",)).get("keypoints", [])
-    context = {
-        "form": form,
-        "question": question,
-        "rows": rows,
-        "rules": rules,
-        "keypoint_errors": keypoint_errors,
-        "preview": preview,
-        "focus": focus,
-    }
-    return _render(request, _fragment(request, "questions/question_form.html", "editor"), context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def question_delete(request, pk):
-    question = get_object_or_404(Question.objects.for_user(request.user), pk=pk)
-    if not services.can_change(request.user, question):
-        raise PermissionDenied("Only the owner or a manager of its team may delete this question.")
-    if request.method == "POST":
-        outcome = services.question_delete(question=question, by=request.user)
-        if outcome == "archived":
-            messages.success(request, "Question archived: sets and sessions that used it keep their copy.")
-        else:
-            messages.success(request, "Question deleted.")
-        return _done(request, reverse("questions:list") + "?mine=on")
-    return render(request, "questions/confirm_delete.html", {"object": question, "kind": "question"})
-
 
 # --- question sets -------------------------------------------------------------------------
 
@@ -412,7 +184,7 @@ def set_delete(request, pk):
 
 @require_safe
 def set_export(request, pk):
-    from . import transfer
+    from .. import transfer
 
     qset = get_object_or_404(QuestionSet.objects.for_user(request.user), pk=pk)
     fmt = request.GET.get("format", "json")
@@ -427,7 +199,7 @@ def set_export(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def set_import(request):
-    from . import transfer
+    from .. import transfer
 
     teams = list(Team.objects.for_user(request.user))
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user, teams=teams)
