@@ -252,10 +252,22 @@ def import_set(*, owner, data: dict, visibility=Visibility.PRIVATE, team=None) -
             except ValidationError as exc:
                 raise TransferError(_service_errors(exc, item=item)) from exc
             ids.append(question.pk)
+        spec = {**data["set"], "title": free_title(owner, data["set"]["title"])}
         try:
-            return set_create(owner=owner, visibility=visibility, team=team, question_ids=ids, **data["set"])
+            return set_create(owner=owner, visibility=visibility, team=team, question_ids=ids, **spec)
         except ValidationError as exc:
             raise TransferError(_service_errors(exc, item=None)) from exc
+
+
+def free_title(owner, title: str) -> str:
+    """The title, or "title (2)", "(3)"... when the owner already has a set called that (one query)."""
+    taken = set(QuestionSet.objects.filter(owner=owner, title__startswith=title[:190]).values_list("title", flat=True))
+    if title not in taken:
+        return title
+    n = 2
+    while f"{title[:190]} ({n})" in taken:
+        n += 1
+    return f"{title[:190]} ({n})"
 
 
 def _service_errors(exc: ValidationError, *, item: int | None) -> list[dict]:

@@ -689,3 +689,16 @@ def test_contradicting_phrases_survive_json_and_yaml_but_not_csv(owner):
     assert json.loads(export_set(qset, user=owner, fmt="json")[0]) == document
     assert yaml.safe_load(export_set(qset, user=owner, fmt="yaml")[0]) == document
     assert b"never rotates" not in export_set(qset, user=owner, fmt="csv")[0]
+
+
+def test_importing_the_same_set_twice_numbers_the_second_title(owner):
+    document = valid_document()
+    first = import_set(owner=owner, data=parse_upload(json.dumps(document).encode(), filename="a.json"))
+    second = import_set(owner=owner, data=parse_upload(json.dumps(document).encode(), filename="a.json"))
+    third = import_set(owner=owner, data=parse_upload(json.dumps(document).encode(), filename="a.json"))
+    assert second.title == f"{first.title} (2)" and third.title == f"{first.title} (3)"
+    other = UserFactory()
+    assert (
+        import_set(owner=other, data=parse_upload(json.dumps(document).encode(), filename="a.json")).title
+        == first.title
+    )
