@@ -124,3 +124,34 @@ class ScorecardAmendForm(ScorecardForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept with the scorecard; the team's managers read it.",
     )
+
+
+def _slot_field(label, required):
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class PartnerRequestForm(forms.Form):
+    """Looking for a peer mock: times are read in the poster's own time zone (the active one)."""
+
+    slot_1 = _slot_field("First time slot (in your time zone)", True)
+    slot_2 = _slot_field("Second time slot (optional)", False)
+    slot_3 = _slot_field("Third time slot (optional)", False)
+    difficulty = forms.ChoiceField(label="Difficulty", required=False, choices=[("", "Any"), *Difficulty.choices])
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics",
+        required=False,
+        queryset=Tag.objects.order_by("name"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def slots(self):
+        return [self.cleaned_data[f"slot_{i}"] for i in (1, 2, 3) if self.cleaned_data.get(f"slot_{i}")]

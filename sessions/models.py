@@ -323,3 +323,49 @@ class ScorecardReminder(models.Model):
 
     def __str__(self):
         return f"{self.reviewer} reminded on {self.day}"
+
+
+class PartnerRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=PartnerRequest.State.OPEN)
+
+
+class PartnerRequest(models.Model):
+    """A member "looking for a peer mock": topics, difficulty, a few time slots (UTC); another
+    member accepts one slot and a peer session is created with the poster as interviewer."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    MAX_SLOTS = 3
+
+    poster = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_requests")
+    topics = models.JSONField(default=list, blank=True, help_text="Tag slugs.")
+    difficulty = models.CharField(max_length=20, blank=True)
+    slots = models.JSONField(default=list, help_text="ISO datetimes in UTC.")
+    note = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner_accepts"
+    )
+    session = models.ForeignKey(
+        InterviewSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner_requests"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PartnerRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="partnerrequest_status_created")]
+
+    def __str__(self):
+        return f"{self.poster}: {self.get_status_display()}"
+
+    def slot_times(self):
+        """The slots as aware datetimes (UTC)."""
+        from datetime import datetime
+
+        return [datetime.fromisoformat(s) for s in self.slots]

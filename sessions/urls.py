@@ -6,6 +6,7 @@ app_name = "sessions"
 urlpatterns = [
     path("", views.session_list, name="list"),
     path("new/", views.session_new, name="new"),
+    path("partners/", views.partners, name="partners"),
     path("join/<path:token>/", views.join, name="join"),
     path("compare/<int:set_pk>/", views.compare, name="compare"),
     path("<int:pk>/", views.room, name="room"),

@@ -21,6 +21,7 @@ from .moving import (
     summary,
     swap_roles,
 )
+from .partners import partner_request_accept, partner_request_create, partner_request_withdraw
 from .scorecards import (
     REMINDER_GAP,
     SCORECARD_DUE,
@@ -48,6 +49,9 @@ __all__ = [
     "mirror_has_begun",
     "mirror_questions_set",
     "notes_save",
+    "partner_request_accept",
+    "partner_request_create",
+    "partner_request_withdraw",
     "pick_questions",
     "rating_set",
     "register_finish_hook",

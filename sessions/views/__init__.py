@@ -2,6 +2,7 @@
 
 from .end import finish, scorecard, scorecard_amend
 from .lists import compare, session_list
+from .partners import partners
 from .room import accept_suggestions, advance, answer_submit, answer_text, mark, notes, poll, rating, room
 from .start import join, mirror_questions, session_new, swap
 
@@ -16,6 +17,7 @@ __all__ = [
     "mark",
     "mirror_questions",
     "notes",
+    "partners",
     "poll",
     "rating",
     "room",
