@@ -38,7 +38,9 @@ def test_the_reliability_section_fits_a_phone(live_server, browser, panel, artif
         assert leniency.bounding_box()["width"] <= 390
         assert leniency.locator("circle").count() == 2  # ann and ben
         expect(page.locator("svg#chart-discrimination")).to_be_visible()
-        page.locator("section[aria-labelledby=report-reliability]").screenshot(path=str(artifacts / "hiring-reliability-phone.png"))
+        page.locator("section[aria-labelledby=report-reliability]").screenshot(
+            path=str(artifacts / "hiring-reliability-phone.png")
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
