@@ -24,11 +24,15 @@ run: setup
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# Two processes (pytest-xdist; the browser tests keep to one of them), coverage of the app with
-# every file under 80% named, and the slowest tests. `make test PYTEST_ARGS="-n0 -k ..."` runs one
-# process.
+# Two processes (pytest-xdist; the browser tests keep to one of them, see tests/conftest.py) and the
+# slowest tests named.
+# Under CI=true, as .ci/run runs it, also coverage: the total, and every file under 80% named (one
+# that is not a known gap in tests/conftest.py fails the run); `make test CI=true` does the same here.
+# `make test PYTEST_ARGS="-n0 -k ..."` runs one process.
+TEST_COVERAGE := $(if $(filter 1 true yes,$(CI)),--cov --cov-report=term:skip-covered)
+
 test: install
-	$(PY) -m pytest -n 2 --dist loadgroup --cov --cov-report=term:skip-covered --durations=15 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(TEST_COVERAGE) --durations=15 $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
