@@ -167,3 +167,18 @@ def test_a_candidate_without_an_account_gets_the_schedulers_zone(
     (message,) = mail.outbox
     assert "16:30 (Europe/Berlin; 14:30 UTC)" in message.body
     assert "DTSTART;TZID=Europe/Berlin:20300504T163000" in message.attachments[0][1]
+
+
+def test_a_profile_names_its_zone_and_refuses_an_unknown_one(db):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import Profile, validate_time_zone
+
+    from ..factories import UserFactory
+
+    user = UserFactory(username="zoe")
+    assert str(Profile(user=user, time_zone="")) == "zoe: UTC"
+    assert str(Profile(user=user, time_zone="Europe/Berlin")) == "zoe: Europe/Berlin"
+    validate_time_zone("Europe/Berlin")
+    with pytest.raises(ValidationError):
+        validate_time_zone("Mars/Olympus_Mons")

@@ -170,3 +170,25 @@ def test_the_opposite_word_said_of_the_same_thing_makes_it_missed():
     keypoint = [Keypoint(1, "Security groups are stateful, so replies are allowed.", ["stateful", "replies"], [])]
     assert verdicts("Security groups are stateless, so replies need their own rule.", keypoint) == ["missed"]
     assert verdicts("Security groups are stateful, so replies are allowed back in.", keypoint) == ["covered"]
+
+
+def test_the_ablation_prints_what_each_check_earns(capsys):
+    from django.core.management import call_command
+
+    call_command("eval_suggestions", "--ablate")
+    out = capsys.readouterr().out
+    assert "== development" in out and "== held-out" in out and "What each check earns" in out
+    for check in ("all checks", "without negation", "without subject", "without contradicts", "without numbers"):
+        assert check in out
+
+
+def test_fitting_reads_only_the_development_part_and_prints_weights(capsys):
+    """The fit never sees the held-out fifth: it is handed the development items only."""
+    from questions.management.commands.eval_suggestions import Command, load_items
+
+    items = load_items()
+    dev = [i for i in items if i["part"] == "dev"][:12]
+    assert dev and all(i["q"]["number"] % 5 for i in dev)
+    Command()._fit(dev, iterations=5)
+    out = capsys.readouterr().out
+    assert out.startswith("WEIGHTS = [") and "F1 covered" in out

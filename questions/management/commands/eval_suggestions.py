@@ -156,7 +156,7 @@ class Command(BaseCommand):
         )
         w(f"latency per answer: median {r['latency_ms']['median']:.1f} ms, p95 {r['latency_ms']['p95']:.1f} ms")
 
-    def _fit(self, dev):
+    def _fit(self, dev, iterations=600):
         """Logistic regression of "covered" on the matcher's features, by gradient descent."""
         rows = []
         for item in dev:
@@ -169,7 +169,7 @@ class Command(BaseCommand):
                 x = M.vector(M.features(sentences, rubric, i), words, len(rubric.evidence[i]))
                 rows.append((x, 1.0 if item["labels"][str(kp.position)] == "covered" else 0.0))
         weights = [0.0] * len(rows[0][0])
-        for _ in range(600):
+        for _ in range(iterations):
             gradient = [0.0] * len(weights)
             for x, y in rows:
                 error = M.probability(x, weights) - y
