@@ -14,6 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# axe-core, which the accessibility browser tests inject into each page (package.json pins it).
+# Without npm (apt-get install nodejs npm) those tests skip locally; CI installs npm and fails them.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found (apt-get install nodejs npm): the accessibility tests will be skipped"; fi
+
 setup: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_question_bank
@@ -31,7 +38,7 @@ run: setup
 # `make test PYTEST_ARGS="-n0 -k ..."` runs one process.
 TEST_COVERAGE := $(if $(filter 1 true yes,$(CI)),--cov --cov-report=term:skip-covered)
 
-test: install
+test: install $(AXE)
 	$(PY) -m pytest -n 2 $(TEST_COVERAGE) --durations=15 $(PYTEST_ARGS)
 
 lint: install
@@ -40,7 +47,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules
 
 # The README's screenshots (desktop and a 390 px phone), taken by the browser tests.
 screenshot: install
