@@ -170,6 +170,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sweep-reports": {"task": "reports.tasks.sweep_reports", "schedule": 15.0},
     "remind-overdue-scorecards": {"task": "sessions.tasks.remind_overdue_scorecards", "schedule": 15 * 60.0},
+    "remind-owed-feedback": {"task": "sessions.tasks.remind_owed_feedback", "schedule": 15 * 60.0},
     "weekly-reports": {
         "task": "reports.tasks.weekly_reports",
         "schedule": crontab(minute=0, hour=7, day_of_week="monday"),

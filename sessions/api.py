@@ -121,6 +121,10 @@ class FinishSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class FeedbackSerializer(serializers.Serializer):
+    feedback = serializers.CharField(max_length=20_000, help_text="What went well and what to work on next.")
+
+
 class ScorecardSerializer(serializers.Serializer):
     recommendation = serializers.ChoiceField(choices=Recommendation.choices)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -217,6 +221,7 @@ class SessionViewSet(viewsets.GenericViewSet):
         "notes": NotesSerializer,
         "rating": RatingSerializer,
         "finish": FinishSerializer,
+        "feedback": FeedbackSerializer,
         "scorecard": ScorecardSerializer,
         "amend_scorecard": AmendSerializer,
     }
@@ -364,6 +369,13 @@ class SessionViewSet(viewsets.GenericViewSet):
                 {"shared_positions": f"This session has questions 1 to {session.question_count}; not {outside}."}
             )
         services.finish(session=session, by=request.user, **values)
+        return self._present(pk)
+
+    @extend_schema(request=FeedbackSerializer, responses={200: PRESENTED, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, pk=None):
+        """Peer interviews: after the end, the interviewer gives the feedback they left empty, once."""
+        services.feedback_give(session=self._session(pk), by=request.user, **self._input())
         return self._present(pk)
 
     @extend_schema(request=ScorecardSerializer, responses={200: PRESENTED, 409: CONFLICT})

@@ -110,6 +110,14 @@ class FinishForm(forms.Form):
         self.fields["shared_positions"].choices = positions
 
 
+class FeedbackForm(forms.Form):
+    """After a peer session: the feedback the interviewer left empty when finishing."""
+
+    feedback = forms.CharField(
+        label="Feedback for the candidate", max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
 class ScorecardForm(forms.Form):
     recommendation = forms.ChoiceField(label="Recommendation", choices=Recommendation.choices, widget=forms.RadioSelect)
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))

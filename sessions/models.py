@@ -308,7 +308,8 @@ class ScorecardAmendment(models.Model):
 
 
 class ScorecardReminder(models.Model):
-    """One reminder e-mail for an overdue scorecard, one row per reviewer and day: never two a day.
+    """One reminder e-mail for an overdue scorecard (or a peer interviewer's feedback owed), one row per
+    reviewer and day: never two a day.
 
     The sender claims the day by inserting the row; the unique constraint refuses a second claim.
     """

@@ -9,3 +9,9 @@ from . import services
 def remind_overdue_scorecards() -> int:
     """Celery beat runs this every quarter hour: reminders for scorecards overdue (at most one a day each)."""
     return services.scorecard_reminders_send()
+
+
+@shared_task(name="sessions.tasks.remind_owed_feedback")
+def remind_owed_feedback() -> int:
+    """Celery beat runs this every quarter hour: gentle reminders for peer feedback owed (at most one a day each)."""
+    return services.feedback_reminders_send()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/poll/", views.poll, name="poll"),
     path("<int:pk>/advance/", views.advance, name="advance"),
     path("<int:pk>/finish/", views.finish, name="finish"),
+    path("<int:pk>/feedback/", views.feedback, name="feedback"),
     path("<int:pk>/scorecard/", views.scorecard, name="scorecard"),
     path("<int:pk>/scorecard/amend/", views.scorecard_amend, name="scorecard_amend"),
     path("<int:pk>/swap/", views.swap, name="swap"),

@@ -9,6 +9,7 @@ from common.refusals import Conflict
 
 from ._common import LOCKED_MESSAGE, MAX_QUESTIONS
 from .answering import answer_save_text, answer_submit, mark_set, notes_save, rating_set, suggestions_accept
+from .feedback import FEEDBACK_DUE, feedback_give, feedback_owed, feedback_reminders_send
 from .moving import (
     advance,
     finish,
@@ -34,6 +35,7 @@ from .starting import join_refusal, pick_questions, send_structured_invite, sess
 
 __all__ = [
     "Conflict",
+    "FEEDBACK_DUE",
     "LOCKED_MESSAGE",
     "MAX_QUESTIONS",
     "REMINDER_GAP",
@@ -41,6 +43,9 @@ __all__ = [
     "advance",
     "answer_save_text",
     "answer_submit",
+    "feedback_give",
+    "feedback_owed",
+    "feedback_reminders_send",
     "finish",
     "join_refusal",
     "mark_set",

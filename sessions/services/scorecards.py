@@ -87,10 +87,15 @@ def scorecard_reminders_send(*, now=None) -> int:
     Returns how many were sent.
     """
     now = now or timezone.now()
+    return _remind(scorecards_overdue(now=now), now=now, send=_send_scorecard_reminder)
+
+
+def _remind(overdue, *, now, send) -> int:
+    """Of these reviewers, remind those not reminded today nor in the last REMINDER_GAP: each claims
+    its (reviewer, day) row first, then ``send(reviewer, now)``. Peer feedback reminders use it too."""
     today = timezone.localdate(now)
     due = (
-        scorecards_overdue(now=now)
-        .exclude(reminders__day=today)
+        overdue.exclude(reminders__day=today)
         .exclude(reminders__sent_at__gt=now - REMINDER_GAP)
         .select_related("user", "session")
         .order_by("pk")
@@ -102,7 +107,7 @@ def scorecard_reminders_send(*, now=None) -> int:
                 ScorecardReminder.objects.create(reviewer=reviewer, day=today, sent_at=now)
         except IntegrityError:
             continue  # another run claimed today's reminder
-        _send_scorecard_reminder(reviewer, now)
+        send(reviewer, now)
         sent += 1
     return sent
 

@@ -1,6 +1,6 @@
 """Session pages, one module per stage: start, room, end, lists (urls.py names them here)."""
 
-from .end import finish, scorecard, scorecard_amend
+from .end import feedback, finish, scorecard, scorecard_amend
 from .lists import compare, session_list
 from .partners import partners
 from .room import accept_suggestions, advance, answer_submit, answer_text, mark, notes, poll, rating, room
@@ -12,6 +12,7 @@ __all__ = [
     "answer_submit",
     "answer_text",
     "compare",
+    "feedback",
     "finish",
     "join",
     "mark",

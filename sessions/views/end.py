@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import permissions, services
-from ..forms import FinishForm, ScorecardAmendForm, ScorecardForm
-from ..models import Mode, Status
+from ..forms import FeedbackForm, FinishForm, ScorecardAmendForm, ScorecardForm
+from ..models import Mode, Reviewer, Status
 from ..queries import finish_gaps
 from ._shared import _after_change, _refused, _session, _write
 
@@ -102,3 +102,27 @@ def scorecard_amend(request, pk):
         lambda s: services.scorecard_amend(session=s, by=request.user, **form.cleaned_data),
         then=lambda s, _: _after_change(request, s, "Scorecard amended; the reason is kept in its history."),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback(request, pk):
+    """Peer sessions: the interviewer gives the feedback they left empty when finishing (the reminders link here)."""
+    session = _session(request, pk)
+    permissions.require_lead(session, request.user, "give the candidate feedback")
+    if session.mode != Mode.PEER or session.status != Status.FINISHED:
+        return _refused(request, session, services.Conflict("Feedback is given here once a peer interview ends."))
+    if not Reviewer.objects.filter(session=session, user=request.user, feedback="").exists():
+        messages.info(request, "Your feedback is already given: thank you.")
+        return redirect("sessions:room", pk=session.pk)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_give(session=session, by=request.user, feedback=form.cleaned_data["feedback"])
+        except services.Conflict as error:
+            return _refused(request, session, error)
+        except ValidationError as error:
+            form.add_error("feedback", error.messages)
+        else:
+            return _after_change(request, session, "Thank you: your feedback is with the candidate.")
+    return render(request, "sessions/feedback.html", {"session": session, "form": form})

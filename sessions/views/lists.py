@@ -1,7 +1,7 @@
 """Lists of sessions: mine, and the comparison of candidates on one set."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -11,6 +11,7 @@ from questions.models import QuestionSet
 from ..models import InterviewSession, Mode, Recommendation, Status
 from ..queries import panel_scores
 from ..scoring import session_score_sql
+from ..services import feedback_owed
 
 # --- lists ---------------------------------------------------------------------------------------
 
@@ -21,7 +22,10 @@ def session_list(request):
     sessions = (
         InterviewSession.objects.for_user(request.user)
         .select_related("interviewer", "candidate", "team")
-        .annotate(score=session_score_sql())
+        .annotate(
+            score=session_score_sql(),
+            feedback_owed=Exists(feedback_owed().filter(session=OuterRef("pk"), user=request.user)),
+        )
         .order_by("-created_at", "-pk")[:100]
     )
     sessions = list(sessions)
