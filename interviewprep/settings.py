@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "sessions.apps.InterviewSessionsConfig",
     "reports",
     "practice",
+    "calibration",
 ]
 
 MIDDLEWARE = [

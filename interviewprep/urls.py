@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_token
+from calibration import api as calibration_api
 from practice import api as practice_api
 from questions import api as questions_api
 from questions.suggest.api import SuggestView
@@ -22,6 +23,7 @@ router.register("question-sets", questions_api.QuestionSetViewSet, basename="que
 router.register("teams", teams_api.TeamViewSet, basename="team")
 router.register("sessions", sessions_api.SessionViewSet, basename="session")
 router.register("reports", reports_api.ReportViewSet, basename="report")
+router.register("drills", calibration_api.DrillViewSet, basename="drill")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,6 +34,7 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("reports/", include("reports.urls")),
     path("practice/", include("practice.urls")),
+    path("calibration/", include("calibration.urls")),
     path("api/auth/token/", obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -8,6 +8,16 @@ from . import permissions, services
 from .forms import InviteForm, MemberAddForm, MemberRoleForm, TeamForm, add_service_errors
 from .models import Membership, Team
 
+# Apps above teams add a section to the team page (calibration: each interviewer's agreement with
+# gold marks) through a function registered at start-up: ``(request, team, is_manager) -> dict``
+# with the section's ``template`` and what it shows, or None to show nothing. Teams imports none.
+_team_sections = []
+
+
+def register_team_section(section):
+    _team_sections.append(section)
+    return section
+
 
 def _team(request, pk):
     """The team, if the user is a member of it; 404 otherwise, as if it did not exist."""
@@ -47,6 +57,7 @@ def _render_detail(request, team, *, status=200, **forms):
             for invite in team.invites.usable().select_related("created_by")
         ]
     context["leave_errors"] = forms.get("leave_errors", [])
+    context["sections"] = [s for section in _team_sections if (s := section(request, team, is_manager))]
     return render(request, "teams/team_detail.html", context, status=status)
 
 

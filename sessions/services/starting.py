@@ -119,6 +119,24 @@ def _snapshot(session: InterviewSession, questions: list[Question]) -> None:
 
 # --- creating and joining ----------------------------------------------------------------------
 
+# Apps above sessions may refuse someone a seat on a structured interview's panel (calibration:
+# a new interviewer who has not passed a drill). Each check takes ``team=`` and ``user=`` and
+# answers why that user may not sit on the team's panels, or None; sessions never imports them.
+_panel_checks = []
+
+
+def register_panel_check(check):
+    _panel_checks.append(check)
+    return check
+
+
+def panel_refusal(*, team, user) -> str | None:
+    """Why ``user`` may not sit on a panel of ``team`` now (the first registered check that says so), or None."""
+    for check in _panel_checks:
+        if reason := check(team=team, user=user):
+            return reason
+    return None
+
 
 @transaction.atomic
 def session_create(
@@ -173,12 +191,16 @@ def session_create(
     _snapshot(session, questions)
     Reviewer.objects.create(session=session, user=by, is_lead=True)
     if mode == Mode.STRUCTURED:
+        if reason := panel_refusal(team=team, user=by):
+            raise ValidationError({"team": reason})
         members = {m.user_id: m.user for m in Membership.objects.filter(team=team).select_related("user")}
         for user in {u.pk: u for u in panel}.values():
             if user.pk == by.pk:
                 continue
             if user.pk not in members:
                 raise ValidationError({"panel": f"{user.username} is not a member of {team.name}."})
+            if reason := panel_refusal(team=team, user=user):
+                raise ValidationError({"panel": reason})
             Reviewer.objects.create(session=session, user=user)
         transaction.on_commit(lambda: send_structured_invite(session.pk))
     _show(session, 1)

@@ -1,0 +1,228 @@
+"""The calibration API: a team's drills, making one (managers), scoring one blind (interviewers),
+agreement with the gold marks, and the requirement to pass a drill before a panel.
+
+The same services and presenter as the pages; refusals map to JSON through ``common.refusals``.
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from sessions.models import MarkValue
+from teams.models import Membership, Team
+from teams.permissions import require_manager, role
+
+from . import services
+from .models import MAX_ANSWERS, MIN_ANSWERS, Attempt, Drill
+from .presenters import drill_for
+
+
+def mark():
+    return serializers.ChoiceField(choices=MarkValue.values)
+
+
+TEAM = OpenApiParameter("team", int, OpenApiParameter.QUERY, description="A team you belong to.")
+
+
+class DrillSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    team = serializers.IntegerField(source="team_id")
+    prompt = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    scored = serializers.BooleanField(help_text="Whether you have scored it.")
+    kappa = serializers.FloatField(allow_null=True, help_text="Your agreement with the gold marks, once scored.")
+
+
+class PanelCountSerializer(serializers.Serializer):
+    covered = serializers.IntegerField()
+    partial = serializers.IntegerField()
+    missed = serializers.IntegerField()
+
+
+class MarkRowSerializer(serializers.Serializer):
+    keypoint = serializers.IntegerField(help_text="The keypoint's position, from 1.")
+    text = serializers.CharField()
+    gold = serializers.ChoiceField(choices=MarkValue.values, required=False, help_text="Only once revealed to you.")
+    mine = serializers.ChoiceField(choices=MarkValue.values, required=False, allow_null=True)
+    panel = PanelCountSerializer(required=False, help_text="The other interviewers' marks, counted.")
+
+
+class DrillAnswerSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    text = serializers.CharField()
+    marks = MarkRowSerializer(many=True)
+
+
+class KeypointSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    text = serializers.CharField()
+    weight = serializers.IntegerField()
+
+
+class AttemptSerializer(serializers.Serializer):
+    interviewer = serializers.CharField()
+    kappa = serializers.FloatField(allow_null=True)
+    submitted_at = serializers.DateTimeField()
+
+
+class DrillSerializer(serializers.Serializer):
+    """A drill as your role may see it: the gold and the panel's marks only once you have submitted (or manage)."""
+
+    id = serializers.IntegerField()
+    team = serializers.IntegerField()
+    prompt = serializers.CharField()
+    question = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    role = serializers.CharField(help_text="Your role in the team: manager or interviewer.")
+    can_score = serializers.BooleanField()
+    revealed = serializers.BooleanField(help_text="Whether gold and panel marks are shown to you.")
+    kappa = serializers.FloatField(allow_null=True, help_text="Your agreement with the gold marks.")
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    panel_size = serializers.IntegerField(allow_null=True)
+    keypoints = KeypointSerializer(many=True)
+    answers = DrillAnswerSerializer(many=True)
+    attempts = AttemptSerializer(many=True, help_text="Managers only: each interviewer's agreement on this drill.")
+
+
+class NewAnswerSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=services.ANSWER_MAX_LENGTH)
+    source = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An answer id from `sources`, instead of `text`."
+    )
+    gold = serializers.ListField(child=mark(), help_text="One gold mark per keypoint, in keypoint order.")
+
+
+class DrillCreateSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    question = serializers.IntegerField()
+    answers = NewAnswerSerializer(many=True, min_length=MIN_ANSWERS, max_length=MAX_ANSWERS)
+
+
+class ScoreSerializer(serializers.Serializer):
+    marks = serializers.ListField(
+        child=serializers.ListField(child=mark()), help_text="One list per answer, one mark per keypoint, in order."
+    )
+
+
+class AgreementSerializer(serializers.Serializer):
+    interviewer = serializers.CharField()
+    kappa = serializers.FloatField(allow_null=True, help_text="Weighted kappa over the last drills, pooled.")
+    exact = serializers.FloatField(allow_null=True, help_text="Share of marks equal to the gold.")
+    drills = serializers.IntegerField()
+    marks = serializers.IntegerField()
+
+
+class RequirementSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    threshold = serializers.FloatField(
+        allow_null=True, min_value=0, max_value=1, help_text="Agreement needed to pass; null lifts the requirement."
+    )
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    text = serializers.CharField(help_text="The candidate's name taken out.")
+
+
+def _team(request, pk):
+    return get_object_or_404(Team.objects.for_user(request.user), pk=pk)
+
+
+def _team_param(request):
+    value = serializers.IntegerField().run_validation(request.query_params.get("team"))
+    return _team(request, value)
+
+
+class DrillViewSet(viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = DrillSerializer
+
+    def get_queryset(self):
+        return Drill.objects.for_user(self.request.user).select_related("team")
+
+    @extend_schema(operation_id="drills_list", parameters=[TEAM], responses={200: DrillSummarySerializer(many=True)})
+    def list(self, request):
+        """Drills of the teams you belong to, newest first; `team` narrows them to one."""
+        drills = self.get_queryset()
+        if "team" in request.query_params:
+            drills = drills.filter(team=_team_param(request))
+        mine = dict(Attempt.objects.filter(user=request.user, drill__in=drills).values_list("drill_id", "kappa"))
+        for drill in drills:
+            drill.scored, drill.kappa = drill.pk in mine, mine.get(drill.pk)
+        return Response(DrillSummarySerializer(drills, many=True).data)
+
+    @extend_schema(operation_id="drills_retrieve", responses={200: DrillSerializer})
+    def retrieve(self, request, pk=None):
+        return Response(DrillSerializer(drill_for(self.get_object(), request.user)).data)
+
+    @extend_schema(operation_id="drills_create", request=DrillCreateSerializer, responses={201: DrillSerializer})
+    def create(self, request):
+        """Managers: a drill of a question the team can see, with two to five answers and their gold marks."""
+        params = DrillCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        team = _team(request, data["team"])
+        require_manager(request.user, team, "make calibration drills")
+        question = services.drill_questions(team=team, by=request.user).filter(pk=data["question"]).first()
+        drill = services.drill_create(team=team, by=request.user, question=question, answers=data["answers"])
+        return Response(DrillSerializer(drill_for(drill, request.user)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="drills_score",
+        request=ScoreSerializer,
+        responses={201: DrillSerializer, 409: OpenApiResponse(description="Already scored by you.")},
+    )
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        """Interviewers: your marks, once; the answer shows them beside the gold and the panel's."""
+        drill = self.get_object()
+        params = ScoreSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.attempt_submit(drill=drill, by=request.user, marks=params.validated_data["marks"])
+        return Response(DrillSerializer(drill_for(drill, request.user)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="drills_agreement", parameters=[TEAM], responses={200: AgreementSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def agreement(self, request):
+        """Agreement with the gold marks over each interviewer's last five drills: every interviewer for a
+        manager, yourself otherwise."""
+        team = _team_param(request)
+        members = team.memberships.filter(role=Membership.Role.INTERVIEWER).select_related("user")
+        if role(request.user, team) != Membership.Role.MANAGER:
+            members = members.filter(user=request.user)
+        members = list(members.order_by("user__username"))
+        figures = services.agreement(team=team, users=[m.user_id for m in members])
+        empty = {"kappa": None, "exact": None, "drills": 0, "marks": 0}
+        rows = [{"interviewer": m.user.username, **figures.get(m.user_id, empty)} for m in members]
+        return Response(AgreementSerializer(rows, many=True).data)
+
+    @extend_schema(
+        operation_id="drills_requirement", request=RequirementSerializer, responses={200: RequirementSerializer}
+    )
+    @action(detail=False, methods=["post"])
+    def requirement(self, request):
+        """Managers: interviewers who join from now on must pass a drill at `threshold` before a panel."""
+        params = RequirementSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        team = _team(request, params.validated_data["team"])
+        threshold = params.validated_data["threshold"]
+        services.requirement_set(team=team, by=request.user, threshold=threshold)
+        return Response({"team": team.pk, "threshold": threshold})
+
+    @extend_schema(
+        operation_id="drills_sources",
+        parameters=[TEAM, OpenApiParameter("question", int, OpenApiParameter.QUERY, required=True)],
+        responses={200: SourceSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"])
+    def sources(self, request):
+        """Managers: answers to a question in the team's finished interviews, to use in a drill."""
+        team = _team_param(request)
+        require_manager(request.user, team, "make calibration drills")
+        question_id = serializers.IntegerField().run_validation(request.query_params.get("question"))
+        question = get_object_or_404(services.drill_questions(team=team, by=request.user), pk=question_id)
+        return Response(SourceSerializer(services.source_answers(team=team, question=question), many=True).data)

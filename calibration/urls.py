@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "calibration"
+urlpatterns = [
+    path("teams/<int:team_pk>/", views.drill_list, name="list"),
+    path("teams/<int:team_pk>/new/", views.drill_new, name="new"),
+    path("teams/<int:team_pk>/requirement/", views.requirement, name="requirement"),
+    path("drills/<int:pk>/", views.drill_detail, name="drill"),
+    path("drills/<int:pk>/score/", views.drill_score, name="score"),
+]
