@@ -134,12 +134,16 @@
   });
 
   // Single-key shortcuts: an element with data-shortcut="k" is clicked when k is pressed outside a
-  // text field (e.g. "a" accepts all suggestions). The key is also in its aria-keyshortcuts.
+  // text field (e.g. "a" accepts all suggestions) and no dialog is open. The key is also in its
+  // aria-keyshortcuts. Radio buttons and checkboxes are not text fields: a keypoint's marks keep them.
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
     var target = event.target;
-    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) { return; }
-    var el = document.querySelector('[data-shortcut="' + event.key + '"]');
+    var input = target.closest && target.closest("input");
+    if (input && !/^(radio|checkbox|button|submit|reset)$/.test(input.type)) { return; }
+    if (target.closest && target.closest("textarea, select, [contenteditable]")) { return; }
+    if (document.querySelector("dialog[open]") || event.key.length !== 1) { return; }
+    var el = document.querySelector('[data-shortcut="' + CSS.escape(event.key) + '"]');
     if (el) { event.preventDefault(); el.click(); }
   });
 
