@@ -40,7 +40,7 @@ WIDTH = 480
 @dataclass(frozen=True)
 class Chart:
     drawing: Drawing  # what the PDF places; svg_markup() turns it into the page's SVG
-    kind: str  # "bar" or "line": the page sizes the two differently
+    kind: str  # "bar", "line" or "column": the page sizes them differently
     desc: str  # the chart in words, its text alternative
 
 
@@ -263,6 +263,48 @@ def dot_plot(rows, *, limit=None, unit=""):
     more = f"; and {len(rows) - 25} more" if len(rows) > 25 else ""
     desc = f"Dot plot around zero, {-limit:g} to +{limit:g}{unit}, {len(rows)} rows: {listed}{more}."
     return Chart(picture.drawing, "bar", desc)
+
+
+def column_chart(rows, *, noun="item"):
+    """Counts per day, a column each: (ISO date, count) pairs from today on. None when every count is 0.
+
+    The review forecast: the first column is today (what is overdue counts there), labels fall
+    every 7 days, and each column's tooltip says its day and count.
+    """
+    rows = [(str(label), int(v or 0)) for label, v in rows or []]
+    if not any(v for _, v in rows):
+        return None
+    height, left, right, top, bottom = 200, 40, 12, 14, 38
+    pw, ph = WIDTH - left - right, height - top - bottom
+    slot = pw / len(rows)
+    y_max = max(4, math.ceil(max(v for _, v in rows) / 4) * 4)
+    picture = Picture(height, 15)
+    for tick in range(0, y_max + 1, y_max // 4):
+        y = top + ph - tick / y_max * ph
+        picture.line(left, y, left + pw, y, GRID)
+        picture.text(left - 8, y + 5, str(tick), anchor="end", colour=MUTED)
+    plural = f"{noun}s"
+    for i, (label, v) in enumerate(rows):
+        d = _as_date(label)
+        name = "Today" if i == 0 else f"{d:%a} {d.day} {d:%b}" if d else short(label, 12)
+        if i % 7 == 0:  # a label a week, the day without its weekday
+            tick = name if i == 0 or not d else f"{d.day} {d:%b}"
+            anchor = "start" if i == 0 else "middle"
+            picture.text(
+                left + i * slot + (0 if i == 0 else slot / 2), top + ph + 26, tick, anchor=anchor, colour=MUTED
+            )
+        if v:
+            with picture.titled(f"{name}: {v} {noun if v == 1 else plural}"):
+                picture.rect(
+                    left + i * slot + slot * 0.15, top + ph - v / y_max * ph, slot * 0.7, v / y_max * ph, ACCENT
+                )
+    busiest = max(rows, key=lambda row: row[1])
+    desc = (
+        f"Column chart, one column per day from {rows[0][0]} (today, overdue included) to {rows[-1][0]}: "
+        f"{sum(v for _, v in rows)} {plural} in all, {rows[0][1]} today; "
+        f"the busiest day {busiest[0]} with {busiest[1]}."
+    )
+    return Chart(picture.drawing, "column", desc)
 
 
 # The page's SVG ----------------------------------------------------------------------------------------

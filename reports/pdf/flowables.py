@@ -31,8 +31,8 @@ PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
 WIDTH = PAGE_W - 2 * MARGIN - 12  # what a frame leaves: it pads its content by 6 points each side
 # A chart is drawn in the page's units, where it stands beside 16 px text, at most 480 px wide (a bar
-# chart) or 576 px (the line chart); scaled so, it stands in the same proportion to the 9.5 pt text here.
-CHART_SCALE = {"bar": 0.6, "line": 0.72}
+# chart) or 576 px (the line and column charts); scaled so, it stands in the same proportion to the 9.5 pt text here.
+CHART_SCALE = {"bar": 0.6, "line": 0.72, "column": 0.72}
 BARS_PER_DRAWING = 16  # a longer bar chart is cut into several drawings, none taller than a page
 
 

@@ -2,8 +2,8 @@
 
 from reportlab.platypus import KeepTogether
 
-from reports.charts import bar_chart, dot_plot, line_chart
-from reports.formatting import delta_words, number, period_label, score, self_gap_words, signed
+from reports.charts import bar_chart, column_chart, dot_plot, line_chart
+from reports.formatting import delta_words, number, percent, period_label, score, self_gap_words, signed
 
 from .flowables import WIDTH, bar_drawings, date_text, drawings, empty, paragraph, styles, table, widths
 
@@ -59,7 +59,8 @@ def progress_story(data):
         story.append(table(header, rows, widths(0.4, 0.4, 0.1, 0.1), numeric=(2, 3)))
     else:
         story.append(empty())
-    return story + _practise_next(data.get("practise_next") or {}) + _judgement(data.get("self_against_peers"))
+    story += _practise_next(data.get("practise_next") or {}) + _reviews(data.get("reviews"))
+    return story + _judgement(data.get("self_against_peers"))
 
 
 def _change(change):
@@ -100,6 +101,51 @@ def _practise_next(practise):
         story.append(paragraph(f"{q.get('prompt', '')}{difficulty}", st["item"], bulletText="•"))
     if not never:
         story.append(empty("You have tried every question you can see."))
+    return story
+
+
+def _reviews(section):
+    """The page's "Review queue"; nothing for reports built before it existed."""
+    if not section:
+        return []
+    st = styles()
+    due, retention = section.get("due") or {}, section.get("retention") or {}
+    story = [paragraph("Review queue", st["h2"])]
+    when = date_text(section.get("as_of"), with_time=True)
+    note = (
+        "Keypoints you missed or partly covered come back for review when you are about to forget them "
+        f"(scheduled with FSRS). As of {when}; days in {section.get('time_zone') or 'UTC'}."
+    )
+    story.append(paragraph(note, st["muted"]))
+    header = ["Due now", "By the end of today", "Within 7 days", "Within 30 days", "Retention achieved"]
+    keys = ("now", "today", "next_7_days", "next_30_days")
+    row = [due.get(key) or 0 for key in keys] + [percent(retention.get("share"))]
+    story.append(table(header, [row], [WIDTH / 5] * 5, numeric=(0, 1, 2, 3, 4)))
+    reviews = retention.get("reviews") or 0
+    text = (
+        f"Retention achieved: {retention.get('covered') or 0} of {reviews} review{'s' if reviews != 1 else ''} of due "
+        f"keypoints in this period answered covered; you aim for {percent(retention.get('desired'))}."
+        if reviews
+        else "No due keypoint was reviewed in this period yet, so there is no retention to show."
+    )
+    story.append(paragraph(text, st["body"]))
+    days = section.get("by_day") or []
+    chart = column_chart([(row.get("date"), number(row.get("due"))) for row in days], noun="keypoint")
+    heading = paragraph("Coming up: keypoints falling due each day, today and the next 30 days", st["h3"])
+    story.append(
+        KeepTogether([heading, *(drawings([chart]) if chart else [empty("Nothing falls due in the next 30 days.")])])
+    )
+    story.append(paragraph("Topics you are most likely to forget", st["h3"]))
+    tags = section.get("weakest_tags") or []
+    for n, tag in enumerate(tags, 1):
+        items = tag.get("items") or 0
+        text = (
+            f"{tag.get('tag', '')}: chance of recall {percent(tag.get('recall'))}, "
+            f"{items} keypoint{'s' if items != 1 else ''}, {tag.get('due') or 0} due now"
+        )
+        story.append(paragraph(text, st["item"], bulletText=f"{n}."))
+    if not tags:
+        story.append(empty("No keypoints to review yet."))
     return story
 
 

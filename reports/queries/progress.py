@@ -1,6 +1,7 @@
 """The progress report: a candidate's own finished self-assessments and peer interviews over a period.
 
-Seven queries, one per section, however many sessions; the CSV rows stream.
+Eight queries, one per section, however many sessions, and the review queue's five (practice,
+through common.hooks); the CSV rows stream.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db.models import Avg, BooleanField, Case, Count, Exists, F, IntegerF
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
+from common import hooks
 from questions.models import Difficulty, Question, rubric_locked_filter
 from sessions.models import Answer, AnswerKeypoint, InterviewSession, Mode, Status
 
@@ -110,6 +112,8 @@ def progress_report(user, period: str, *, now: datetime | None = None, previous=
             "never_tried": _never_tried(user),
         },
         "change": _change(user, period, previous, totals["sessions"], mean_score),
+        # The review queue at ``now`` (practice.summary), retention over the period; None without practice.
+        "reviews": hooks.ask(hooks.REVIEW_SUMMARY, user=user, at=now, start=start),
     }
 
 

@@ -120,3 +120,11 @@ def dot_plot(items, label, value, chart_id="chart", title="Chart", suffix="", un
     rows = [(r.get(label, ""), number(r.get(value))) for r in items or []]
     svg = charts.svg_markup(charts.dot_plot(rows, unit=unit), chart_id=_id(chart_id, suffix), title=title)
     return mark_safe(svg)  # noqa: S308
+
+
+@register.simple_tag
+def column_chart(items, label, value, chart_id="chart", title="Chart", noun="item"):
+    """A column per row (the review forecast: a day each), row[value] counted, row[label] an ISO date."""
+    rows = [(r.get(label, ""), number(r.get(value))) for r in items or []]
+    svg = charts.svg_markup(charts.column_chart(rows, noun=noun), chart_id=_id(chart_id), title=title)
+    return mark_safe(svg)  # noqa: S308

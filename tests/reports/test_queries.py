@@ -28,8 +28,8 @@ from .factories import Asked, Taken, build
 NOW = datetime(2026, 11, 27, 17, 30, tzinfo=UTC)
 C, P, M = "covered", "partial", "missed"
 
-PROGRESS_QUERIES = 8  # totals, over_time, by_tag, by_difficulty, missed_keypoints, self_against_peers,
-# weakest_questions, never_tried
+PROGRESS_QUERIES = 13  # totals, over_time, by_tag, by_difficulty, missed_keypoints, self_against_peers,
+# weakest_questions, never_tried; the review queue's 5 (practice.summary: zone, profile, days, retention, topics)
 QUESTION_SET_QUERIES = 13  # team, questions, candidates (3), keypoint_misses, interviewers, agreement (2), panel (4)
 
 
