@@ -70,7 +70,8 @@ def source_answers(*, team, question) -> list[SourceAnswer]:
         session, candidate = answer.session, answer.session.candidate
         names = [session.candidate_email]
         if candidate is not None:
-            names += [candidate.username, candidate.first_name, candidate.last_name, candidate.email]
+            names += [candidate.get_full_name(), candidate.username, candidate.first_name, candidate.last_name]
+            names.append(candidate.email)
         found.append(SourceAnswer(answer.pk, session.finished_at, anonymize(answer.text, *names)))
     return found
 
