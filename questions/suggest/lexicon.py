@@ -167,12 +167,13 @@ FAMILIES = {
 
 # Words whose opposite, said of the same thing, turns a right claim into a wrong one. When a
 # keypoint says one and a sentence about it says only the other, the answer claimed the opposite.
+# Not pairs that a right answer names together as a matter of course (public/private subnets,
+# allow/deny statements): those said one without the other are no sign of a wrong claim.
 ANTONYMS = [
     ("stateful", "stateless"),
     ("synchronous", "asynchronous"),
     ("sync", "async"),
     ("encrypted", "unencrypted"),
-    ("public", "private"),
     ("inbound", "outbound"),
     ("ingress", "egress"),
     ("regional", "global"),
@@ -183,8 +184,6 @@ ANTONYMS = [
     ("persistent", "ephemeral"),
     ("persists", "lost"),
     ("transitive", "non-transitive"),
-    ("allow", "deny"),
-    ("allows", "denies"),
     ("horizontal", "vertical"),
     ("push", "pull"),
     ("strongly", "eventually"),

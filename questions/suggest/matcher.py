@@ -124,7 +124,7 @@ class _Rubric:
             self.words.append(words)
             df.update(words)
             self.evidence.append([(term, _phrase(term)) for term in kp.evidence])
-            self.contradicts.append([tuple(t.text for t in T.tokens(p)) for p in kp.contradicts])
+            self.contradicts.append([_phrase(p) for p in kp.contradicts])
             # Only a keypoint that names its service is checked for the subject: one that does not
             # ("scheduled scaling changes capacity") may be said in a sentence naming any service.
             self.subjects.append(_family({t.text for t in T.tokens(kp.text)} & SERVICES))
@@ -151,6 +151,9 @@ class _Rubric:
 _OPPOSITES = [
     (T.stem(a.replace("-", "")), T.stem(b.replace("-", ""))) for pair in ANTONYMS for a, b in (pair, pair[::-1])
 ]
+
+
+_SERVICES = frozenset(SERVICES)
 
 
 @lru_cache(maxsize=512)
@@ -207,7 +210,11 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
                 found.add(term)
                 spans.append((s.tokens[start].start, s.tokens[start + len(phrase) - 1].end))
         for phrase in rubric.contradicts[i] if params.use_contradicts else ():
-            if on_subject and any(not T.negated_at(s.all_tokens, at) for at in _find(phrase, s.all_tokens)):
+            if on_subject and any(
+                not T.negated_at(s.all_tokens, a, window=6)  # "can't ... without versioning" says it is needed
+                and ("not" in phrase or not any(T.negated_at(s.all_tokens, k) for k in range(a + 1, b + 1)))
+                for a, b in T.find_loose(phrase, s.all_tokens, barriers=_SERVICES - set(phrase))
+            ):
                 f.contradicted.append(f"says {' '.join(phrase)!r}")
         if params.use_opposites and on_subject:
             for opposite, own in rubric.opposites[i].items():

@@ -31,7 +31,12 @@ class Token:
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word) if word.isalpha() and len(word) > 3 else word
+    """Snowball's stem, except that "-ful" stays: "stateful" is not "state" (while "stateless" stays)."""
+    if not word.isalpha() or len(word) <= 3:
+        return word
+    if word.endswith("ful"):
+        return word
+    return _STEMMER.stemWord(word)
 
 
 def _number(raw: str) -> str:
@@ -129,3 +134,31 @@ def negated_at(toks: list[Token], index: int, window: int = 4) -> bool:
         if toks[j].text == "not":
             return True
     return False
+
+
+def find_loose(
+    phrase: tuple[str, ...], toks: list[Token], gap: int = 3, barriers: frozenset = frozenset()
+) -> list[tuple[int, int]]:
+    """(first, last) token indexes where the phrase's words stand in order, at most ``gap`` other
+    words between two of them: "read replicas are synchronous" is found in "read replicas use
+    synchronous replication". Never across a clause break ("but", "whereas", ...) nor across a
+    word of ``barriers`` (another service named in between: "NACL - SGs are stateful")."""
+    found = []
+    for i, tok in enumerate(toks):
+        if not phrase or tok.text != phrase[0]:
+            continue
+        at = i
+        for word in phrase[1:]:
+            nxt = None
+            for j in range(at + 1, min(len(toks), at + gap + 2)):
+                if toks[j].text == word:
+                    nxt = j
+                    break
+                if toks[j].raw in _CLAUSE_BREAK or toks[j].text in barriers:
+                    break
+            if nxt is None:
+                break
+            at = nxt
+        else:
+            found.append((i, at))
+    return found

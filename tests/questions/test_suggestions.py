@@ -192,3 +192,50 @@ def test_fitting_reads_only_the_development_part_and_prints_weights(capsys):
     Command()._fit(dev, iterations=5)
     out = capsys.readouterr().out
     assert out.startswith("WEIGHTS = [") and "F1 covered" in out
+
+
+# --- the linguistic rules, one by one ---------------------------------------------------------------
+
+
+def _words(text):
+    from questions.suggest import text as T
+
+    return T.tokens(text)
+
+
+def test_ful_words_keep_their_ending_so_stateful_is_not_state():
+    from questions.suggest.text import stem
+
+    assert stem("stateful") == "stateful" != stem("state")
+    assert stem("stateless") != stem("stateful")
+    assert stem("replicated") == stem("replicates")
+
+
+def test_a_phrase_is_found_with_a_few_words_between_its_words_in_order():
+    from questions.suggest.matcher import _phrase
+    from questions.suggest.text import find_loose
+
+    phrase = _phrase("read replicas are synchronous")
+    assert find_loose(phrase, _words("Read replicas use synchronous replication."))
+    assert not find_loose(phrase, _words("Synchronous, unlike read replicas."))  # out of order
+    assert not find_loose(phrase, _words("Read replicas, as far as I remember from the docs, are synchronous."))
+    # Not across a clause break, nor across another service named in between.
+    assert not find_loose(phrase, _words("Read replicas lag, but Multi-AZ is synchronous."))
+    nacl = _phrase("NACLs are stateful")
+    assert not find_loose(nacl, _words("it's the NACL - SGs are stateful"), barriers=frozenset({"sg"}))
+
+
+def test_a_contradicting_claim_in_other_words_order_kept_makes_it_missed():
+    keypoint = [Keypoint(1, "Read replicas replicate asynchronously and serve reads.", ["asynchronous", "read-only"],
+                         ["read replicas are synchronous"])]  # fmt: skip
+    assert verdicts("Read replicas use synchronous replication and serve read-only traffic.", keypoint) == ["missed"]
+    assert verdicts("Read replicas are not synchronous: asynchronous, read-only copies.", keypoint) == ["covered"]
+
+
+def test_a_contradicting_phrase_that_says_not_is_itself_negated_by_a_double_negation():
+    keypoint = [Keypoint(1, "Object Lock requires versioning on the bucket.", ["versioning", "versioned bucket"],
+                         ["without versioning"])]  # fmt: skip
+    assert verdicts("Object Lock works without versioning.", keypoint) == ["missed"]
+    assert verdicts("You can't turn on Object Lock without versioning: it needs a versioned bucket.", keypoint) == [
+        "covered"
+    ]
