@@ -56,3 +56,4 @@ if settings.BENCH_CEILING:  # `make bench` only: the ceiling the pages are measu
     urlpatterns.append(path("bench/ceiling/", _bench_ceiling))
 
 handler404 = "interviewprep.views.not_found"
+handler500 = "interviewprep.views.server_error"

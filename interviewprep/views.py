@@ -1,10 +1,12 @@
 import functools
 import logging
+import sys
 
 from django.conf import settings
-from django.db import connection, models
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection, models
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -113,3 +115,26 @@ def not_found(request, exception):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+# How long a client should wait before it tries again while the database is away.
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request):
+    """500, except when the database is not answering (restarted, failed over, a dropped link):
+    then 503 with Retry-After, which the room's script reads as "reconnecting" and retries, keeping
+    what was typed. The 503 page renders without the database (no user, no session)."""
+    from django.views.defaults import server_error as plain_server_error
+
+    if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return plain_server_error(request)
+    message = "The database is not answering. Nothing you typed is lost; try again in a few seconds."
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    elif request.headers.get("HX-Request"):
+        response = HttpResponse(message, status=503, content_type="text/plain")
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

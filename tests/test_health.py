@@ -59,3 +59,38 @@ def test_healthz_is_not_redirected_to_https(client, settings):
 
     assert Client().get("/healthz").status_code == 200
     assert Client().get(reverse("questions:list")).status_code == 301
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "content_type"),
+    [
+        ("/sessions/", {}, "text/html"),
+        ("/sessions/1/answers/1/text/", {"HX-Request": "true"}, "text/plain"),
+        ("/api/sessions/", {}, "application/json"),
+    ],
+)
+def test_a_database_that_is_away_answers_503_with_retry_after(rf, path, headers, content_type):
+    """Django's 500 handler runs inside the failed request's except block; the browser test
+    (tests/browser/test_reconnect.py) cuts a real database link through the whole stack."""
+    from django.db import OperationalError
+
+    from interviewprep.views import server_error
+
+    request = rf.get(path, headers=headers)
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(request)
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert response["Content-Type"].startswith(content_type)
+    assert b"Nothing you typed is lost" in response.content
+
+
+def test_any_other_server_error_stays_a_500(rf):
+    from interviewprep.views import server_error
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/sessions/"))
+    assert response.status_code == 500 and not response.has_header("Retry-After")
