@@ -33,7 +33,14 @@ class ReportRequestSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    data = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField(
+        help_text=(
+            "The report's figures once it is ready, else null; each kind's shape is in docs/reports.md. "
+            "A progress report's `reviews` is the review queue when it was built: `due` (now, today, "
+            "next_7_days, next_30_days), `by_day` (31 days from today), `retention` (reviews, covered, share, "
+            "desired) and `weakest_tags`."
+        )
+    )
 
     class Meta:
         model = Report

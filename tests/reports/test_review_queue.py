@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -259,3 +260,15 @@ def test_column_chart_draws_a_column_per_day_with_something_due():
     svg = charts.svg_markup(chart, chart_id="c", title="Forecast")
     assert svg.count("<rect") == 3 and "<title>Wed 4 Mar: 9 keypoints</title>" in svg
     assert ">12<" in svg  # the scale rounds 9 up to 12, in steps of 3
+
+
+def test_an_empty_queue_says_so_on_the_page_and_in_the_pdf(outsider, tmp_path):
+    data = queries.progress_report(outsider, "30d", now=T0)
+    html = render_to_string("reports/_progress_body.html", {"data": data, "practise_forms": True})
+    text = text_of(html)
+    assert "Due now 0" in text and "Within 30 days 0" in text and "Retention achieved —" in text
+    assert "Nothing falls due in the next 30 days." in text and 'id="chart-reviews-forecast"' not in html
+    assert "No due keypoint was reviewed in this period yet" in text and "No keypoints to review yet." in text
+    pdf = pdf_text(pdf_bytes(data), tmp_path)
+    assert "Nothing falls due in the next 30 days." in pdf and "No keypoints to review yet." in pdf
+    assert "No due keypoint was reviewed in this period yet" in pdf
