@@ -1,6 +1,7 @@
 """Giving the feedback owed after a peer mock: the page the reminders link to, the API, the list's mark."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -123,3 +124,12 @@ def test_the_list_marks_feedback_owed_for_the_interviewer_only_in_a_fixed_number
     assert _list(client)[0].count("feedback owed") == 3
     login(client, candidate)
     assert "feedback owed" not in _list(client)[0]
+
+
+def test_the_service_refuses_blank_feedback_and_the_candidate(owing, owner, candidate):
+    with pytest.raises(ValidationError) as error:
+        services.feedback_give(session=owing, by=owner, feedback=" \n ")
+    assert "feedback" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.feedback_give(session=owing, by=candidate, feedback="I was great")
+    assert given(owing) == ""
