@@ -148,9 +148,12 @@ class _Rubric:
         return w * params.prompt_word_weight if word in self.prompt_stems else w
 
 
-_OPPOSITES = [
-    (T.stem(a.replace("-", "")), T.stem(b.replace("-", ""))) for pair in ANTONYMS for a, b in (pair, pair[::-1])
-]
+def _word(word: str) -> str:
+    """The token a word of ANTONYMS becomes (stemmed, or its synonym group's)."""
+    return T.tokens(word.replace("-", ""))[0].text
+
+
+_OPPOSITES = [(_word(a), _word(b)) for pair in ANTONYMS for a, b in (pair, pair[::-1])]
 
 
 _SERVICES = frozenset(SERVICES)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from .lexicon import NEGATORS, PHRASES, STOP_WORDS, UNITS
+from .lexicon import NEGATORS, PHRASES, STOP_WORDS, SYNONYMS, UNITS
 
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z][a-z0-9]*(?:['’][a-z]+)?|%")
@@ -48,7 +48,7 @@ def _number(raw: str) -> str:
 def _phrase_table() -> dict[tuple[str, ...], str]:
     """Word sequences (stemmed) -> canonical token; the longest are tried first."""
     table = {}
-    for canonical, forms in PHRASES.items():
+    for canonical, forms in (SYNONYMS | PHRASES).items():
         for form in forms:
             words = tuple(stem(w) for w in re.findall(r"[a-z0-9]+", form.lower()))
             table[words] = canonical

@@ -239,3 +239,27 @@ def test_a_contradicting_phrase_that_says_not_is_itself_negated_by_a_double_nega
     assert verdicts("You can't turn on Object Lock without versioning: it needs a versioned bucket.", keypoint) == [
         "covered"
     ]
+
+
+def test_everyday_words_for_the_same_idea_become_one_token():
+    same = [("you pay for every copy", "every copy is billed"), ("the VM's address", "the instance's IP"),
+            ("a big outage", "a big failure"), ("creds that lapse", "credentials that are short-lived")]  # fmt: skip
+    from questions.suggest.text import content
+
+    for a, b in same:
+        assert {t.text for t in content(_words(a))} == {t.text for t in content(_words(b))}, (a, b)
+    # Opposites stay apart, whichever way they are written.
+    assert _words("ingress")[0].text == _words("inbound")[0].text != _words("egress")[0].text
+    assert _words("async")[0].text != _words("synchronously")[0].text
+
+
+def test_a_paraphrase_meets_the_keypoint_through_its_synonyms():
+    """Without the synonym groups both answers are only "partial" (pay ~ billed, prior ~ old, creds ~ credentials)."""
+    keypoints = [
+        Keypoint(1, "Every stored version is billed, so expire old versions with a lifecycle rule.",
+                 ["noncurrent", "lifecycle rule"], []),
+        Keypoint(2, "A role has no long-term credentials; whoever assumes it gets temporary credentials.",
+                 ["AssumeRole", "temporary credentials"], []),
+    ]  # fmt: skip
+    assert verdicts("You pay for each version kept, so have a rule age out the prior ones.", keypoints)[0] == "covered"
+    assert verdicts("Whoever takes on a role receives short-lived creds.", keypoints)[1] == "covered"
