@@ -31,9 +31,14 @@ def pytest_runtestloop(session):
     plugin = session.config.pluginmanager.getplugin("_cov")
     if plugin is None or getattr(plugin, "cov_total", None) is None or plugin.cov_controller is None:
         return result
+    from coverage.exceptions import NoDataError
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "coverage.json"
-        plugin.cov_controller.cov.json_report(outfile=str(path), ignore_errors=True)
+        try:
+            plugin.cov_controller.cov.json_report(outfile=str(path), ignore_errors=True)
+        except NoDataError:  # e.g. `-k` chose tests that run none of the app's code
+            return result
         files = json.loads(path.read_text())["files"]
     under = {name: f["summary"]["percent_covered"] for name, f in files.items()}
     session.config._coverage_under_floor = {n: p for n, p in sorted(under.items()) if p < COVERAGE_FLOOR}
