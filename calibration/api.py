@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from sessions.api import DetailSerializer
 from sessions.models import MarkValue
 from teams.models import Membership, Team
 from teams.permissions import require_manager, role
@@ -24,7 +26,9 @@ def mark():
     return serializers.ChoiceField(choices=MarkValue.values)
 
 
-TEAM = OpenApiParameter("team", int, OpenApiParameter.QUERY, description="A team you belong to.")
+TEAM = OpenApiParameter("team", int, OpenApiParameter.QUERY, required=True, description="A team you belong to.")
+TEAM_FILTER = OpenApiParameter("team", int, OpenApiParameter.QUERY, description="Only this team's drills.")
+NO_TEAM = OpenApiResponse(DetailSerializer, description="No such team (or question), or not yours to see.")
 
 
 class DrillSummarySerializer(serializers.Serializer):
@@ -46,7 +50,7 @@ class MarkRowSerializer(serializers.Serializer):
     keypoint = serializers.IntegerField(help_text="The keypoint's position, from 1.")
     text = serializers.CharField()
     gold = serializers.ChoiceField(choices=MarkValue.values, required=False, help_text="Only once revealed to you.")
-    mine = serializers.ChoiceField(choices=MarkValue.values, required=False, allow_null=True)
+    mine = serializers.ChoiceField(choices=MarkValue.values, required=False, help_text="Once you have submitted.")
     panel = PanelCountSerializer(required=False, help_text="The other interviewers' marks, counted.")
 
 
@@ -92,13 +96,15 @@ class NewAnswerSerializer(serializers.Serializer):
     source = serializers.IntegerField(
         required=False, allow_null=True, help_text="An answer id from `sources`, instead of `text`."
     )
-    gold = serializers.ListField(child=mark(), help_text="One gold mark per keypoint, in keypoint order.")
+    gold = serializers.ListField(
+        child=mark(), min_length=3, max_length=6, help_text="One gold mark per keypoint, in keypoint order."
+    )
 
 
 class DrillCreateSerializer(serializers.Serializer):
     team = serializers.IntegerField()
     question = serializers.IntegerField()
-    answers = NewAnswerSerializer(many=True, min_length=MIN_ANSWERS, max_length=MAX_ANSWERS)
+    answers = serializers.ListField(child=NewAnswerSerializer(), min_length=MIN_ANSWERS, max_length=MAX_ANSWERS)
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -132,9 +138,19 @@ def _team(request, pk):
     return get_object_or_404(Team.objects.for_user(request.user), pk=pk)
 
 
+class TeamQuerySerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    question = serializers.IntegerField(required=False)
+
+
+def _query(request):
+    params = TeamQuerySerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
 def _team_param(request):
-    value = serializers.IntegerField().run_validation(request.query_params.get("team"))
-    return _team(request, value)
+    return _team(request, _query(request)["team"])
 
 
 class DrillViewSet(viewsets.GenericViewSet):
@@ -144,22 +160,29 @@ class DrillViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return Drill.objects.for_user(self.request.user).select_related("team")
 
-    @extend_schema(operation_id="drills_list", parameters=[TEAM], responses={200: DrillSummarySerializer(many=True)})
+    @extend_schema(
+        operation_id="drills_list",
+        parameters=[TEAM_FILTER],
+        responses={200: DrillSummarySerializer(many=True), 404: NO_TEAM},
+    )
     def list(self, request):
         """Drills of the teams you belong to, newest first; `team` narrows them to one."""
         drills = self.get_queryset()
         if "team" in request.query_params:
             drills = drills.filter(team=_team_param(request))
         mine = dict(Attempt.objects.filter(user=request.user, drill__in=drills).values_list("drill_id", "kappa"))
-        for drill in drills:
+        page = self.paginate_queryset(drills)
+        for drill in page:
             drill.scored, drill.kappa = drill.pk in mine, mine.get(drill.pk)
-        return Response(DrillSummarySerializer(drills, many=True).data)
+        return self.get_paginated_response(DrillSummarySerializer(page, many=True).data)
 
     @extend_schema(operation_id="drills_retrieve", responses={200: DrillSerializer})
     def retrieve(self, request, pk=None):
         return Response(DrillSerializer(drill_for(self.get_object(), request.user)).data)
 
-    @extend_schema(operation_id="drills_create", request=DrillCreateSerializer, responses={201: DrillSerializer})
+    @extend_schema(
+        operation_id="drills_create", request=DrillCreateSerializer, responses={201: DrillSerializer, 404: NO_TEAM}
+    )
     def create(self, request):
         """Managers: a drill of a question the team can see, with two to five answers and their gold marks."""
         params = DrillCreateSerializer(data=request.data)
@@ -167,14 +190,14 @@ class DrillViewSet(viewsets.GenericViewSet):
         data = params.validated_data
         team = _team(request, data["team"])
         require_manager(request.user, team, "make calibration drills")
-        question = services.drill_questions(team=team, by=request.user).filter(pk=data["question"]).first()
+        question = get_object_or_404(services.drill_questions(team=team, by=request.user), pk=data["question"])
         drill = services.drill_create(team=team, by=request.user, question=question, answers=data["answers"])
         return Response(DrillSerializer(drill_for(drill, request.user)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         operation_id="drills_score",
         request=ScoreSerializer,
-        responses={201: DrillSerializer, 409: OpenApiResponse(description="Already scored by you.")},
+        responses={201: DrillSerializer, 409: OpenApiResponse(DetailSerializer, description="Already scored by you.")},
     )
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
@@ -185,8 +208,12 @@ class DrillViewSet(viewsets.GenericViewSet):
         services.attempt_submit(drill=drill, by=request.user, marks=params.validated_data["marks"])
         return Response(DrillSerializer(drill_for(drill, request.user)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="drills_agreement", parameters=[TEAM], responses={200: AgreementSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        operation_id="drills_agreement",
+        parameters=[TEAM],
+        responses={200: AgreementSerializer(many=True), 404: NO_TEAM},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
     def agreement(self, request):
         """Agreement with the gold marks over each interviewer's last five drills: every interviewer for a
         manager, yourself otherwise."""
@@ -216,13 +243,15 @@ class DrillViewSet(viewsets.GenericViewSet):
     @extend_schema(
         operation_id="drills_sources",
         parameters=[TEAM, OpenApiParameter("question", int, OpenApiParameter.QUERY, required=True)],
-        responses={200: SourceSerializer(many=True)},
+        responses={200: SourceSerializer(many=True), 404: NO_TEAM},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def sources(self, request):
         """Managers: answers to a question in the team's finished interviews, to use in a drill."""
         team = _team_param(request)
         require_manager(request.user, team, "make calibration drills")
-        question_id = serializers.IntegerField().run_validation(request.query_params.get("question"))
+        question_id = _query(request).get("question")
+        if question_id is None:
+            raise ValidationError({"question": "Give the question's id."})
         question = get_object_or_404(services.drill_questions(team=team, by=request.user), pk=question_id)
         return Response(SourceSerializer(services.source_answers(team=team, question=question), many=True).data)

@@ -58,7 +58,8 @@ def drill_for(drill, user) -> dict:
             if revealed:
                 counted = Counter(a.marks[i][j] for a in others)
                 row["gold"] = answer.gold[j]
-                row["mine"] = mine.marks[i][j] if mine else None
+                if mine:
+                    row["mine"] = mine.marks[i][j]
                 row["panel"] = {value: counted[value] for value in reversed(ORDER)}
             rows.append(row)
         data["answers"].append({"position": answer.position, "text": answer.text, "marks": rows})
