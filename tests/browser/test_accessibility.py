@@ -2,8 +2,9 @@
 violation. axe-core is the npm package pinned in package.json (`make test` runs `npm ci`); it is
 injected into each page, which is checked as the browser shows it after htmx has loaded.
 
-One test per role and width, in one browser context logged in once: its failure lists every
-violation as page, width, rule, impact and the elements found."""
+One test per role, in one browser context logged in once: each page is loaded at 1280 px and
+checked, then resized to 390 px and checked again. A failure lists every violation as page,
+width, rule, impact and the elements found."""
 
 import os
 from datetime import timedelta
@@ -229,3 +230,17 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
     finally:
         context.close()
     assert not found, f"{len(found)} serious or critical axe violation(s) for {role}:\n" + "\n".join(found)
+
+
+def test_the_check_finds_a_violation(live_server, browser, axe):
+    """The check is live: an image without a text alternative (critical) on the log-in page is named."""
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.evaluate("() => document.querySelector('main').append(document.createElement('img'))")
+        page.add_script_tag(path=str(axe))
+        found = _violations(page, "log in", PHONE["width"])
+    finally:
+        context.close()
+    assert found == ["log in at 390px: image-alt (critical): Images must have alternative text: img"]
