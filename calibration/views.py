@@ -140,10 +140,12 @@ def requirement(request, team_pk):
 
 def team_section(request, team, is_manager):
     """The team page's calibration section: every interviewer's agreement for managers, one's own otherwise."""
-    memberships = [m for m in team.memberships.for_display() if m.role == Membership.Role.INTERVIEWER]
+    interviewers = team.memberships.filter(role=Membership.Role.INTERVIEWER)
     if not is_manager:
-        memberships = [m for m in memberships if m.user_id == request.user.pk]
-    figures = services.agreement(team=team, users=[m.user_id for m in memberships])
+        interviewers = interviewers.filter(user=request.user)
+    memberships = list(interviewers.for_display())
+    # A subquery, not a list: the page runs the same queries for a team without interviewers.
+    figures = services.agreement(team=team, users=interviewers.values("user_id"))
     return {
         "template": "calibration/_team_section.html",
         "rows": [(m, figures.get(m.user_id)) for m in memberships],

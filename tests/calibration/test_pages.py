@@ -202,3 +202,26 @@ def test_the_team_page_shows_agreement(client, owner, teammate, second, team, dr
     assert "second" in manager_view and "no drill scored yet" in manager_view
     own_view = login(client, second).get(team.get_absolute_url()).context["sections"][0]["rows"]
     assert [m.user.username for m, _ in own_view] == ["second"]
+
+
+def test_the_team_page_runs_the_same_queries_however_many_drills_were_scored(
+    client, owner, teammate, second, team, question, drill
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import make_drill
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(team.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    login(client, owner)
+    before = queries()
+    for user in (teammate, second):
+        login(client, user)
+        for d in (drill, make_drill(team, owner, question)):
+            score(client, d, MINE)
+    login(client, owner)
+    assert queries() == before
