@@ -31,7 +31,7 @@ from .lexicon import ANTONYMS, FAMILIES, SERVICES, STOP_WORDS
 class Params:
     evidence_weight: float = 0.55  # support from evidence terms, reached at two terms
     overlap_weight: float = 0.7  # support from the keypoint's own words
-    covered: float = 0.55  # the model's probability of "covered" from which it says covered
+    covered: float = 0.5  # the model's probability of "covered" from which it says covered
     partial: float = 0.2  # ... and partly covered
     weights: tuple | None = None  # the linear model's weights (default WEIGHTS)
     prompt_word_weight: float = 0.35
@@ -75,6 +75,7 @@ class _Sentence:
     all_tokens: list[T.Token]  # every token: contradicting phrases are matched word for word
     stems: set[str]
     subjects: set[str]  # the services it names
+    scope: set[int] = field(default_factory=set)  # where the tokens in a negation's scope start
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -105,7 +106,9 @@ def _sentences(answer: str) -> list[_Sentence]:
     for start, end in T.sentences(answer):
         every = T.tokens(answer[start:end], offset=start)
         toks = [t for t in every if t.text not in STOP_WORDS or t.text == "not"]
-        out.append(_Sentence(start, end, toks, every, {t.text for t in toks}, {t.text for t in toks} & SERVICES))
+        stems = {t.text for t in toks}
+        scope = T.negated_starts(answer[start:end], every, start)
+        out.append(_Sentence(start, end, toks, every, stems, stems & SERVICES, scope))
     return out
 
 
@@ -185,6 +188,7 @@ class Features:
     answer_overlap: float = 0.0  # ... anywhere in the answer (on subject)
     related: float = 0.0  # words the reference answer uses around the keypoint, in the best window (share)
     off_subject: int = 0  # evidence terms said about another service
+    denied: int = 0  # evidence terms said only negated ("not stateful")
     contradicted: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
 
@@ -200,23 +204,29 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
     # Another value in the keypoint's unit is a wrong number only if the right one is never said.
     states_number = any(T.numbers_with_units(s.tokens) & rubric.numbers[i] for s in sentences)
     said_terms, everywhere, best = set(), set(), -1.0
-    previous = None
+    previous, denied_here = None, set()
     for s in sentences:
         on_subject = (
             not params.use_subject or not s.subjects or not rubric.subjects[i] or bool(s.subjects & rubric.subjects[i])
         )
-        spans, found = [], set()
+        spans, found, denied = [], set(), set()
         for term, phrase in rubric.evidence[i]:
             for start in _find(phrase, s.tokens):
-                if params.use_negation and T.negated_at(s.tokens, start) and "not" not in phrase:
-                    continue  # "no public IP needed" does not show "needs a public IP"
+                if params.use_negation and s.tokens[start].start in s.scope and "not" not in phrase:
+                    denied.add(term)  # "no public IP needed" does not show "needs a public IP"
+                    continue
                 found.add(term)
                 spans.append((s.tokens[start].start, s.tokens[start + len(phrase) - 1].end))
+        if on_subject:
+            denied_here |= denied
         for phrase in rubric.contradicts[i] if params.use_contradicts else ():
-            if on_subject and any(
-                not T.negated_at(s.all_tokens, a, window=6)  # "can't ... without versioning" says it is needed
-                and ("not" in phrase or not any(T.negated_at(s.all_tokens, k) for k in range(a + 1, b + 1)))
-                for a, b in T.find_loose(phrase, s.all_tokens, barriers=_SERVICES - set(phrase))
+            if (
+                on_subject
+                and any(
+                    s.all_tokens[a].start not in s.scope  # "can't ... without versioning" says it is needed
+                    and ("not" in phrase or not any(t.start in s.scope for t in s.all_tokens[a + 1 : b + 1]))
+                    for a, b in T.find_loose(phrase, s.all_tokens, barriers=_SERVICES - set(phrase))
+                )
             ):
                 f.contradicted.append(f"says {' '.join(phrase)!r}")
         if params.use_opposites and on_subject:
@@ -245,6 +255,7 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
             f.spans = spans or [(s.start, s.end)]
         previous = s
     f.evidence = len(said_terms)
+    f.denied = len(denied_here - said_terms)
     f.answer_overlap = share(everywhere)
     if not rubric.related[i]:  # no reference answer to borrow from: the keypoint's own words stand in
         f.related = f.window_overlap
@@ -264,12 +275,13 @@ def vector(f: Features, answer_words: int, evidence_terms: int) -> list[float]:
         math.log1p(answer_words) / 5,
         min(evidence_terms, 6) / 6,
         f.related,
+        min(f.denied, 2) / 2,
     ]
 
 
 # Fitted by `manage.py eval_suggestions --fit` on the development part only (logistic regression,
 # covered against the rest); the held-out fifth never saw them.
-WEIGHTS = [-2.64, 0.93, 0.6, 1.26, 1.17, 1.73, -0.37, 2.09, -1.64, 2.27]
+WEIGHTS = [-2.63, 0.96, 0.62, 1.3, 1.2, 1.74, -0.33, 1.83, -1.68, 2.41, -0.29]
 
 
 def probability(x: list[float], weights=None) -> float:

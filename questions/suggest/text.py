@@ -18,6 +18,7 @@ from .lexicon import NEGATORS, PHRASES, STOP_WORDS, SYNONYMS, UNITS
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z][a-z0-9]*(?:['’][a-z]+)?|%")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=:)\s+(?=[A-Z-])")
+_TIGHT = {"only", "always", "never", "every", "all", "each", "any"}  # bind the very next word
 _CLAUSE_BREAK = {"but", "whereas", "while", "although", "however", "unlike", "instead"}
 
 
@@ -126,21 +127,11 @@ def numbers_with_units(toks: list[Token]) -> set[tuple[str, str]]:
     return found
 
 
-def negated_at(toks: list[Token], index: int, window: int = 4) -> bool:
-    """Is the token at ``index`` in the scope of a negator a few words before it, in its clause?"""
-    for j in range(index - 1, max(-1, index - window - 1), -1):
-        if toks[j].raw in _CLAUSE_BREAK:
-            return False
-        if toks[j].text == "not":
-            return True
-    return False
-
-
 def find_loose(
-    phrase: tuple[str, ...], toks: list[Token], gap: int = 3, barriers: frozenset = frozenset()
+    phrase: tuple[str, ...], toks: list[Token], gap: int = 4, barriers: frozenset = frozenset()
 ) -> list[tuple[int, int]]:
     """(first, last) token indexes where the phrase's words stand in order, at most ``gap`` other
-    words between two of them: "read replicas are synchronous" is found in "read replicas use
+    words (stop words aside) between two of them: "read replicas are synchronous" is found in "read replicas use
     synchronous replication". Never across a clause break ("but", "whereas", ...) nor across a
     word of ``barriers`` (another service named in between: "NACL - SGs are stateful")."""
     found = []
@@ -149,12 +140,15 @@ def find_loose(
             continue
         at = i
         for word in phrase[1:]:
-            nxt = None
-            for j in range(at + 1, min(len(toks), at + gap + 2)):
+            nxt, skipped = None, 0
+            for j in range(at + 1, min(len(toks), at + 2 * gap + 4)):
                 if toks[j].text == word:
                     nxt = j
                     break
-                if toks[j].raw in _CLAUSE_BREAK or toks[j].text in barriers:
+                if toks[j].raw in _CLAUSE_BREAK or toks[j].text in barriers or toks[j].text == "not":
+                    break  # a negation in between changes what the words say
+                skipped += toks[j].text not in STOP_WORDS  # "is how much data you lose": one word between
+                if skipped > gap or toks[at].raw in _TIGHT:  # "only notify" is not "only the parent notifies"
                     break
             if nxt is None:
                 break
@@ -162,3 +156,29 @@ def find_loose(
         else:
             found.append((i, at))
     return found
+
+
+_SCOPE_ENDS = {"so", "and", "because", "since", "which", "then", "unless", "though", "or", "if", "when"}
+_PUNCTUATION = re.compile(r"[,;:()\[\]—–]|\s-\s")
+
+
+def negated_starts(text: str, toks: list[Token], offset: int = 0, window: int = 5) -> set[int]:
+    """Where the tokens in a negation's scope start: from a negator up to ``window`` words on,
+    ended early by punctuation or a word that opens another clause ("not replicated, so ..."). ``toks``
+    are every token of ``text`` (stop words included), ``offset`` where ``text`` starts."""
+    inside, left, previous_end = set(), 0, None
+    for tok in toks:
+        if previous_end is not None and _PUNCTUATION.search(text[previous_end - offset : tok.start - offset]):
+            left = 0
+        previous_end = tok.end
+        if tok.text == "not":
+            if left:  # a negation negated: "can't ... without versioning"
+                inside.add(tok.start)
+            left = window
+            continue
+        if tok.raw in _SCOPE_ENDS or tok.raw in _CLAUSE_BREAK:
+            left = 0
+        if left:
+            inside.add(tok.start)
+            left -= 1
+    return inside

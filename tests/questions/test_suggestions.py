@@ -218,7 +218,9 @@ def test_a_phrase_is_found_with_a_few_words_between_its_words_in_order():
     phrase = _phrase("read replicas are synchronous")
     assert find_loose(phrase, _words("Read replicas use synchronous replication."))
     assert not find_loose(phrase, _words("Synchronous, unlike read replicas."))  # out of order
-    assert not find_loose(phrase, _words("Read replicas, as far as I remember from the docs, are synchronous."))
+    assert not find_loose(
+        phrase, _words("Read replicas, if I recall the official documentation pages correctly, are synchronous.")
+    )
     # Not across a clause break, nor across another service named in between.
     assert not find_loose(phrase, _words("Read replicas lag, but Multi-AZ is synchronous."))
     nacl = _phrase("NACLs are stateful")
@@ -263,3 +265,35 @@ def test_a_paraphrase_meets_the_keypoint_through_its_synonyms():
     ]  # fmt: skip
     assert verdicts("You pay for each version kept, so have a rule age out the prior ones.", keypoints)[0] == "covered"
     assert verdicts("Whoever takes on a role receives short-lived creds.", keypoints)[1] == "covered"
+
+
+def test_a_negations_scope_ends_at_punctuation_or_a_new_clause():
+    from questions.suggest.text import negated_starts
+
+    def negated(text):
+        toks = _words(text)
+        scope = negated_starts(text, toks)
+        return {t.raw for t in toks if t.start in scope}
+
+    assert negated("It is not replicated across Regions") == {"replicated", "across", "regions"}
+    assert negated("It is not replicated, so copy it yourself") == {"replicated"}
+    assert negated("No public IP and the NAT gateway routes it") == {"public", "ip"}
+    assert negated("You can't enable it without versioning") >= {"enable", "without"}
+
+
+def test_a_term_after_the_end_of_a_negations_scope_still_counts():
+    keypoint = [Keypoint(1, "Security groups are stateful: return traffic is allowed.", ["stateful", "return traffic"],
+                         [])]  # fmt: skip
+    assert verdicts("Security groups don't need a rule for it, because they are stateful: return traffic is allowed.",
+                    keypoint) == ["covered"]  # fmt: skip
+    assert verdicts("Security groups are not stateful.", keypoint) != ["covered"]
+
+
+def test_words_between_a_phrases_words_are_counted_without_stop_words_and_only_binds_the_next_word():
+    from questions.suggest.matcher import _phrase
+    from questions.suggest.text import find_loose
+
+    assert find_loose(_phrase("RTO is the data loss"), _words("and RTO is how much data you lose"))
+    only = _phrase("can only notify")
+    assert find_loose(only, _words("it can only notify people"))
+    assert not find_loose(only, _words("it can only email the parent team, which notifies"))
