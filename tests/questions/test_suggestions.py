@@ -297,3 +297,19 @@ def test_words_between_a_phrases_words_are_counted_without_stop_words_and_only_b
     only = _phrase("can only notify")
     assert find_loose(only, _words("it can only notify people"))
     assert not find_loose(only, _words("it can only email the parent team, which notifies"))
+
+
+def test_a_service_name_that_is_also_a_word_is_only_the_service_when_named_as_such():
+    assert [t.text for t in _words("AWS Batch runs a batch")] == ["awsbatch", "run", "a", "batch"]
+    assert "awsconfig" not in {t.text for t in _words("environment config in Parameter Store")}
+
+
+def test_the_right_words_about_a_less_common_neighbouring_service_do_not_count():
+    keypoint = [Keypoint(1, "Step Functions Standard workflows run for up to 1 year, suiting human approval.",
+                         ["1 year", "human approval"], [])]  # fmt: skip
+    assert verdicts("Step Functions Standard workflows run up to 1 year, fine for a human approval.", keypoint) == [
+        "covered"
+    ]
+    assert verdicts("Simple Workflow (SWF) workflows run up to 1 year, fine for a human approval.", keypoint) != [
+        "covered"
+    ]
