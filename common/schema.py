@@ -26,7 +26,8 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
     codes = ["401", "403", "429"]
     if method in ("post", "put", "patch") or operation.get("parameters"):
         codes.append("400")
-    if "{" in path or method in ("post", "put", "patch", "delete"):
+    # 404 also for a page past the last, or a query naming an object that is not yours to see.
+    if "{" in path or method in ("post", "put", "patch", "delete") or operation.get("parameters"):
         codes.append("404")
     if method in ("post", "put", "patch", "delete"):
         codes.append("409")
@@ -41,6 +42,10 @@ def add_error_responses(result, generator, request, public):
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
+            for parameter in operation.get("parameters", []):
+                # DRF's pagination counts pages from 1.
+                if parameter.get("in") == "query" and parameter.get("name") == "page":
+                    parameter.setdefault("schema", {})["minimum"] = 1
             responses = operation.setdefault("responses", {})
             for code in _codes(path, method, operation):
                 responses.setdefault(

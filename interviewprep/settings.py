@@ -278,6 +278,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "common.refusals.api_exception_handler",
     # `format` is a parameter of the export endpoint, not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
+    # The API reads JSON (the set import, which uploads a file, declares multipart itself): a form
+    # body cannot say null or a list of objects, so the schema could not describe forms exactly.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -288,6 +292,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Questions, rubrics, question sets and interview sessions.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Requests and responses described apart, so a request's schema can say what the API refuses
+    # (e.g. a blank string where a value is required: `minLength: 1`).
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -51,7 +51,9 @@ class DueView(APIView):
         responses={200: DueSerializer},
     )
     def get(self, request):
-        params = DueQuerySerializer(data=request.query_params)
+        # A plain dict, so that an empty `at=` is refused like any date that is not one (a QueryDict
+        # would have DRF read it as left out).
+        params = DueQuerySerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         items = services.due_items(user=request.user, at=params.validated_data.get("at") or timezone.now())
         return Response({"count": len(items), "results": DueItemSerializer(items, many=True).data})

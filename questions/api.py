@@ -1,7 +1,13 @@
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -51,13 +57,14 @@ class QuestionDetailSerializer(QuestionListSerializer):
 
 
 class TeamField(serializers.IntegerField):
-    """A team id, resolved among the caller's own teams."""
+    """A team id, resolved among the caller's own teams; another team answers 404 naming the field,
+    as anything not yours to see does (the schema can say the id is an integer, not whose it is)."""
 
     def to_internal_value(self, data):
         pk = super().to_internal_value(data)
         team = Team.objects.for_user(self.context["request"].user).filter(pk=pk).first()
         if team is None:
-            raise ValidationError(f"You are not a member of a team with id {pk}.")
+            raise NotFound({self.field_name: [f"You are not a member of a team with id {pk}."]})
         return team
 
 
@@ -84,18 +91,18 @@ class QuestionFilterSerializer(serializers.Serializer):
         known = set(Tag.objects.filter(slug__in=slugs).values_list("slug", flat=True))
         unknown = [s for s in slugs if s not in known]
         if unknown:
-            raise ValidationError(f"Unknown tag: {', '.join(unknown)}. See /api/tags/ for the list.")
+            raise NotFound({"tag": [f"Unknown tag: {', '.join(unknown)}. See /api/tags/ for the list."]})
         return slugs
 
 
 class StrictPageNumberPagination(PageNumberPagination):
-    """A page past the end answers 400 naming `page`, like every other bad parameter."""
+    """A page past the end answers 404 naming `page`, as an unknown tag does."""
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as exc:
-            raise ValidationError({"page": [str(exc.detail)]}) from exc
+            raise NotFound({"page": [str(exc.detail)]}) from exc
 
 
 def _question_values(question):
@@ -114,12 +121,24 @@ def _question_values(question):
     }
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("difficulty", OpenApiTypes.STR, enum=Difficulty.values),
-        OpenApiParameter("tag", OpenApiTypes.STR, many=True, description="Tag slug; repeat to require several."),
-        OpenApiParameter("search", OpenApiTypes.STR, description="Text search over prompts and keypoints."),
-    ]
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("difficulty", OpenApiTypes.STR, enum=Difficulty.values),
+            OpenApiParameter(
+                "tag",
+                {"type": "array", "items": {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}},
+                style="form",
+                explode=True,
+                description="Tag slug; repeat to require several. An unknown tag answers 404 naming `tag`.",
+            ),
+            OpenApiParameter(
+                "search",
+                {"type": "string", "maxLength": 200, "pattern": r"^[^\x00]*$"},
+                description="Text search over prompts and keypoints.",
+            ),
+        ]
+    )
 )
 class QuestionViewSet(viewsets.ModelViewSet):
     """Questions: everyone reads what they may see; owners (and their team's managers) write."""

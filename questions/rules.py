@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.text import slugify
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -272,6 +273,10 @@ class Items(serializers.ListSerializer):
 
 
 class KeypointList(Items):
+    def get_validators(self):
+        # What the OpenAPI schema says (minItems, maxItems); check_count refuses first, naming the count.
+        return [MinLengthValidator(MIN_KEYPOINTS), MaxLengthValidator(MAX_KEYPOINTS)]
+
     def check_count(self, count, errors):
         if MIN_KEYPOINTS <= count <= MAX_KEYPOINTS:
             return

@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from questions.models import QuestionSet
@@ -23,9 +23,12 @@ class ReportRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["kind"] == Kind.QUESTION_SET:
             pk = attrs.get("question_set")
-            qset = QuestionSet.objects.for_user(self.context["request"].user).filter(pk=pk).first() if pk else None
-            if qset is None:
+            if not pk:
                 raise ValidationError({"question_set": ["Give the id of a team question set you can see."]})
+            qset = QuestionSet.objects.for_user(self.context["request"].user).filter(pk=pk).first()
+            if qset is None:
+                # Not yours to see: 404 naming the field, as everywhere in the API.
+                raise NotFound({"question_set": ["Give the id of a team question set you can see."]})
             attrs["question_set"] = qset
         else:
             attrs.pop("question_set", None)
@@ -50,6 +53,13 @@ class ReportSerializer(serializers.ModelSerializer):
         return report.data_for(self.context["request"].user) if report.status == ReportStatus.READY else None
 
 
+class ReportCreatedSerializer(serializers.Serializer):
+    """What a report request answers at once: the report is built in the background; poll its id."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ReportStatus.choices)
+
+
 class ReportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ReportSerializer
@@ -57,7 +67,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.L
     def get_queryset(self):
         return Report.objects.for_user(self.request.user)
 
-    @extend_schema(request=ReportRequestSerializer, responses={201: ReportSerializer})
+    @extend_schema(request=ReportRequestSerializer, responses={201: ReportCreatedSerializer})
     def create(self, request, *args, **kwargs):
         params = ReportRequestSerializer(data=request.data, context={"request": request})
         params.is_valid(raise_exception=True)

@@ -56,7 +56,8 @@ class SessionCreateSerializer(serializers.Serializer):
             return None
         qset = QuestionSet.objects.for_user(self.context["request"].user).filter(pk=pk).first()
         if qset is None:
-            raise ValidationError(f"No such question set: {pk}.")
+            # Not yours to see answers 404, the field named, as the team does (questions.api.TeamField).
+            raise NotFound({"question_set": [f"No such question set: {pk}."]})
         return qset
 
     def validate(self, attrs):

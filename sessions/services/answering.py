@@ -51,7 +51,7 @@ def answer_save_text(*, session, position, by, text) -> Answer:
 def answer_submit(*, session, position, by) -> Answer:
     """Self-assessment: the candidate is done writing; the rubric opens for this question."""
     if session.mode != Mode.SELF:
-        raise ValidationError({"mode": "Only self-assessments submit answers; live sessions are marked as they go."})
+        raise Conflict("Only self-assessments submit answers; live sessions are marked as they go.")
     if session.candidate_id != by.pk:
         raise PermissionDenied("Only the candidate submits the answer.")
     _live(session)

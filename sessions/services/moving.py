@@ -109,7 +109,7 @@ def scorecard_submit(*, session, by, recommendation, summary="") -> Reviewer:
     """A panelist's own recommendation, once; after that their marks are final."""
     reviewer = _reviewer(session, by)
     if session.mode != Mode.STRUCTURED:
-        raise ValidationError({"mode": "Scorecards belong to structured interviews."})
+        raise Conflict("Scorecards belong to structured interviews.")
     if reviewer.is_lead:
         raise Conflict("The lead interviewer's scorecard is submitted when the session finishes.")
     if session.status == Status.SCHEDULED:

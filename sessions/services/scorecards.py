@@ -35,7 +35,7 @@ def scorecard_amend(*, session, by, recommendation, summary, reason, now=None) -
     if reviewer is None:
         raise PermissionDenied("Only the interviewers of this session can do that.")
     if session.mode != Mode.STRUCTURED:
-        raise ValidationError({"mode": "Scorecards belong to structured interviews."})
+        raise Conflict("Scorecards belong to structured interviews.")
     if reviewer.submitted_at is None:
         raise Conflict("Your scorecard is not submitted yet: change it and submit it instead.")
     reason = (reason or "").strip()

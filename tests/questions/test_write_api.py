@@ -75,7 +75,7 @@ def test_team_question_needs_membership(api, team, outsider):
     other = APIClient()
     other.force_authenticate(outsider)
     response = other.post("/api/questions/", _question(visibility="team", team=team.pk), format="json")
-    assert response.status_code == 400 and "team" in response.json()
+    assert response.status_code == 404 and "team" in response.json()
 
 
 def test_update_and_partial_update(api, owner):

@@ -43,12 +43,17 @@ def test_ask_for_a_progress_report_through_the_api(owner, practised, django_capt
         ({"kind": "weekly"}, "kind"),
         ({"kind": "progress", "period": "7d"}, "period"),
         ({"kind": "question_set"}, "question_set"),
-        ({"kind": "question_set", "question_set": 999999}, "question_set"),
     ],
 )
 def test_bad_requests_answer_400_naming_the_field(owner, payload, field):
     response = _api(owner).post("/api/reports/", payload, format="json")
     assert response.status_code == 400 and field in response.json()
+    assert Report.objects.count() == 0
+
+
+def test_a_question_set_that_does_not_exist_answers_404_naming_the_field(owner):
+    response = _api(owner).post("/api/reports/", {"kind": "question_set", "question_set": 999999}, format="json")
+    assert response.status_code == 404 and "question_set" in response.json()
     assert Report.objects.count() == 0
 
 
@@ -58,7 +63,7 @@ def test_only_team_managers_ask_for_a_hiring_report(owner, teammate, outsider, t
         _api(teammate).post("/api/reports/", {"kind": "question_set", "question_set": team_set.pk}).status_code == 403
     )
     refused = _api(outsider).post("/api/reports/", {"kind": "question_set", "question_set": team_set.pk})
-    assert refused.status_code == 400 and "question_set" in refused.json()
+    assert refused.status_code == 404 and "question_set" in refused.json()
     login_client = APIClient()
     assert login_client.post("/api/reports/", {"kind": "progress"}).status_code == 403
 

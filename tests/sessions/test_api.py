@@ -79,7 +79,7 @@ CANDIDATE_ON_CURRENT = {
     "retrieve": 200,
     "join": 200,  # joining again is harmless: it answers the session as the candidate sees it
     "answer": 200,
-    "submit": 400,  # only self-assessments submit
+    "submit": 409,  # only self-assessments submit: the session's mode does not allow it
     "mark": 403,
     "notes": 403,
     "rating": 403,
@@ -517,11 +517,8 @@ def others_private_set(outsider, bank):
     "overrides,field",
     [
         ({"mode": "group"}, "mode"),
-        ({"question_set": 999_999}, "question_set"),
-        ({"question_set": "others_private_set"}, "question_set"),
         ({"question_set": None, "question_ids": []}, "question_set"),
         ({"question_ids": [1]}, "question_ids"),  # with question_set too
-        ({"team": "other_team"}, "team"),
         ({"candidate_email": ""}, "candidate_email"),
         ({"candidate_email": "not-an-address"}, "candidate_email"),
         ({"panel": ["outsider"]}, "panel"),
@@ -547,6 +544,35 @@ def test_create_bad_input_answers_400_naming_the_field(
         body["team"] = TeamFactory(name="Not mine").pk
     response = api_as(teammate).post("/api/sessions/", body, format="json")
     assert response.status_code == 400, response.json()
+    assert field in response.json(), response.json()
+    assert not InterviewSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides,field",
+    [
+        ({"question_set": 999_999}, "question_set"),
+        ({"question_set": "others_private_set"}, "question_set"),
+        ({"team": "other_team"}, "team"),
+    ],
+)
+def test_create_naming_what_is_not_yours_answers_404_naming_the_field(
+    teammate, team, team_set, others_private_set, overrides, field
+):
+    """A well-formed id of something you may not see: 404, as if it did not exist (the schema cannot say whose)."""
+    body = {
+        "mode": "structured",
+        "question_set": team_set.pk,
+        "team": team.pk,
+        "candidate_email": "someone@example.com",
+    }
+    body.update(overrides)
+    if body.get("question_set") == "others_private_set":
+        body["question_set"] = others_private_set.pk
+    if body.get("team") == "other_team":
+        body["team"] = TeamFactory(name="Not mine").pk
+    response = api_as(teammate).post("/api/sessions/", body, format="json")
+    assert response.status_code == 404, response.json()
     assert field in response.json(), response.json()
     assert not InterviewSession.objects.exists()
 
