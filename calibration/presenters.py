@@ -31,8 +31,9 @@ def drill_for(drill, user) -> dict:
     attempts = list(Attempt.objects.filter(drill=drill).select_related("user").order_by("submitted_at", "pk"))
     mine = next((a for a in attempts if a.user_id == user.pk), None)
     is_manager = my_role == Membership.Role.MANAGER
-    revealed = is_manager or mine is not None
-    if not is_manager and mine is None and rubric_locked(drill, user):
+    wrote_it = drill.created_by_id == user.pk
+    revealed = is_manager or wrote_it or mine is not None
+    if not revealed and rubric_locked(drill, user):
         raise Conflict(LOCKED_MESSAGE)
     others = [a for a in attempts if a.user_id != user.pk]
     data = {
@@ -42,7 +43,7 @@ def drill_for(drill, user) -> dict:
         "question": drill.question_id,
         "created_at": drill.created_at,
         "role": my_role,
-        "can_score": my_role == Membership.Role.INTERVIEWER and mine is None,
+        "can_score": my_role == Membership.Role.INTERVIEWER and mine is None and not wrote_it,
         "revealed": revealed,
         "keypoints": [{"position": k.position, "text": k.text, "weight": k.weight} for k in keypoints],
         "kappa": mine.kappa if mine else None,

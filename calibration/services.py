@@ -148,6 +148,8 @@ def attempt_submit(*, drill, by, marks) -> Attempt:
     """``by`` scores the drill blind, once: ``marks`` is one list per answer, one mark per keypoint."""
     if role(by, drill.team) != Membership.Role.INTERVIEWER:
         raise PermissionDenied("Managers write the gold marks; the team's interviewers score drills.")
+    if drill.created_by_id == by.pk:
+        raise PermissionDenied("You wrote this drill's gold marks: the team's other interviewers score it.")
     if rubric_locked(drill, by):
         raise Conflict(LOCKED_MESSAGE)
     answers = list(drill.answers.order_by("position"))

@@ -225,3 +225,15 @@ def test_the_team_page_runs_the_same_queries_however_many_drills_were_scored(
             score(client, d, MINE)
     login(client, owner)
     assert queries() == before
+
+
+def test_a_manager_turned_interviewer_does_not_score_their_own_drill(client, owner, teammate, team, drill):
+    from teams.models import Membership
+
+    Membership.objects.filter(team=team, user=teammate).update(role=Membership.Role.MANAGER)
+    Membership.objects.filter(team=team, user=owner).update(role=Membership.Role.INTERVIEWER)
+    login(client, owner)
+    page = client.get(drill.get_absolute_url())
+    assert page.context["form"] is None and page.context["data"]["revealed"]
+    assert score(client, drill, GOLD).status_code == 403
+    assert not Attempt.objects.exists()
