@@ -76,6 +76,7 @@ class _Sentence:
     stems: set[str]
     subjects: set[str]  # the services it names
     scope: set[int] = field(default_factory=set)  # where the tokens in a negation's scope start
+    source: str = ""  # the whole answer, which the tokens' offsets point into
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -108,7 +109,7 @@ def _sentences(answer: str) -> list[_Sentence]:
         toks = [t for t in every if t.text not in STOP_WORDS or t.text == "not"]
         stems = {t.text for t in toks}
         scope = T.negated_starts(answer[start:end], every, start)
-        out.append(_Sentence(start, end, toks, every, stems, stems & SERVICES, scope))
+        out.append(_Sentence(start, end, toks, every, stems, stems & SERVICES, scope, answer))
     return out
 
 
@@ -226,6 +227,7 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
                     s.all_tokens[a].start not in s.scope  # "can't ... without versioning" says it is needed
                     and ("not" in phrase or not any(t.start in s.scope for t in s.all_tokens[a + 1 : b + 1]))
                     for a, b in T.find_loose(phrase, s.all_tokens, barriers=_SERVICES - set(phrase))
+                    + T.find_close(phrase, s.all_tokens, barriers=_SERVICES, text=s.source)
                 )
             ):
                 f.contradicted.append(f"says {' '.join(phrase)!r}")

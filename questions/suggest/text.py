@@ -148,7 +148,7 @@ def find_loose(
                 if toks[j].raw in _CLAUSE_BREAK or toks[j].text in barriers or toks[j].text == "not":
                     break  # a negation in between changes what the words say
                 skipped += toks[j].text not in STOP_WORDS  # "is how much data you lose": one word between
-                if skipped > gap or toks[at].raw in _TIGHT:  # "only notify" is not "only the parent notifies"
+                if skipped > (0 if toks[at].raw in _TIGHT else gap):  # "only notify" is not "only the parent notifies"
                     break
             if nxt is None:
                 break
@@ -182,3 +182,33 @@ def negated_starts(text: str, toks: list[Token], offset: int = 0, window: int = 
             inside.add(tok.start)
             left -= 1
     return inside
+
+
+def find_close(
+    phrase: tuple[str, ...], toks: list[Token], gap: int = 1, barriers: frozenset = frozenset(), text: str = ""
+) -> list[tuple[int, int]]:
+    """(first, last) token indexes where all the phrase's words stand close together in any order,
+    at most ``gap`` other words (stop words aside) among them: "2 MB/s write per shard" in "each
+    shard takes 2 MB/s of writes". Never across a clause break, a negation, ``barriers`` or, where
+    ``text`` (what the tokens' offsets point into) is given, punctuation."""
+    want, found = set(phrase), []
+    for i, tok in enumerate(toks):
+        if tok.text not in want:
+            continue
+        seen, extra = {tok.text}, 0
+        for j in range(i + 1, len(toks)):
+            t = toks[j]
+            if t.raw in _CLAUSE_BREAK or t.text == "not" and "not" not in want or t.text in barriers - want:
+                break
+            if text and _PUNCTUATION.search(text[toks[j - 1].end : t.start]):
+                break
+            if t.text in want:
+                seen.add(t.text)
+                if seen == want:
+                    found.append((i, j))
+                    break
+            elif t.text not in STOP_WORDS:
+                extra += 1
+                if extra > gap:
+                    break
+    return found

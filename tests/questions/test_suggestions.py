@@ -313,3 +313,21 @@ def test_the_right_words_about_a_less_common_neighbouring_service_do_not_count()
     assert verdicts("Simple Workflow (SWF) workflows run up to 1 year, fine for a human approval.", keypoint) != [
         "covered"
     ]
+
+
+def test_a_phrase_is_found_in_another_order_when_its_words_stand_close_together():
+    from questions.suggest.matcher import _phrase
+    from questions.suggest.text import find_close, find_loose
+
+    phrase = _phrase("2 MB/s write per shard")
+    said = "each shard takes 2 MB/s of writes"
+    assert not find_loose(phrase, _words(said)) and find_close(phrase, _words(said), text=said)
+    far = "each shard, as the docs explain at length, takes 2 MB/s of writes"
+    assert not find_close(phrase, _words(far), text=far)
+    # Not across punctuation: "(they're indexed, metadata isn't)" does not say "metadata is indexed".
+    comma = "annotations are indexed, metadata isn't"
+    assert not find_close(_phrase("metadata is indexed"), _words(comma), text=comma)
+    # "only" binds the next word, stop words aside.
+    assert find_loose(
+        _phrase("only the source bucket needs versioning"), _words("Only the source bucket needs versioning")
+    )
