@@ -7,6 +7,24 @@ throttled. drf-spectacular documents only the success; this hook adds the others
 can meet, with the shape of their JSON body, unless the view documented them itself.
 """
 
+from drf_spectacular import openapi
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, also documenting the body of a DELETE that declares one (``extend_schema(request=...)``),
+    as deleting your account does (its password); drf-spectacular documents bodies of POST, PUT and PATCH only."""
+
+    def _get_request_body(self, direction="request"):
+        # A generic view's DELETE would otherwise get the view's own serializer as its body.
+        if self.method != "DELETE" or hasattr(self.view, "get_serializer") or self.get_request_serializer() is None:
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
 ERROR = {
     "type": "object",
     "description": '`{"detail": "..."}`, or for bad input `{"<field>": ["..."]}`',

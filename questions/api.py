@@ -16,6 +16,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from common.fields import StrictCharField
 from teams.models import Team
 
 from . import rules, services
@@ -231,8 +232,8 @@ class QuestionSetDetailSerializer(QuestionSetSerializer):
 
 
 class QuestionSetWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=rules.MAX_TITLE)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=rules.MAX_TITLE)
+    description = StrictCharField(required=False, allow_blank=True, default="")
     questions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     minutes_per_question = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=rules.MAX_MINUTES
@@ -256,7 +257,8 @@ class ImportSerializer(serializers.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(required=False, allow_blank=True, max_length=rules.MAX_TITLE)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
-    team = TeamField(required=False, allow_null=True, default=None)
+    # Omitted for none: a multipart form cannot say null.
+    team = TeamField(required=False, default=None)
 
 
 class QuestionSetViewSet(viewsets.ModelViewSet):
