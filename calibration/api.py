@@ -23,7 +23,7 @@ from .presenters import drill_for
 
 
 def mark():
-    return serializers.ChoiceField(choices=MarkValue.values)
+    return serializers.ChoiceField(choices=MarkValue.choices)
 
 
 TEAM = OpenApiParameter("team", int, OpenApiParameter.QUERY, required=True, description="A team you belong to.")
@@ -49,8 +49,8 @@ class PanelCountSerializer(serializers.Serializer):
 class MarkRowSerializer(serializers.Serializer):
     keypoint = serializers.IntegerField(help_text="The keypoint's position, from 1.")
     text = serializers.CharField()
-    gold = serializers.ChoiceField(choices=MarkValue.values, required=False, help_text="Only once revealed to you.")
-    mine = serializers.ChoiceField(choices=MarkValue.values, required=False, help_text="Once you have submitted.")
+    gold = serializers.ChoiceField(choices=MarkValue.choices, required=False, help_text="Only once revealed to you.")
+    mine = serializers.ChoiceField(choices=MarkValue.choices, required=False, help_text="Once you have submitted.")
     panel = PanelCountSerializer(required=False, help_text="The other interviewers' marks, counted.")
 
 
@@ -60,7 +60,7 @@ class DrillAnswerSerializer(serializers.Serializer):
     marks = MarkRowSerializer(many=True)
 
 
-class KeypointSerializer(serializers.Serializer):
+class DrillKeypointSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     text = serializers.CharField()
     weight = serializers.IntegerField()
@@ -86,7 +86,7 @@ class DrillSerializer(serializers.Serializer):
     kappa = serializers.FloatField(allow_null=True, help_text="Your agreement with the gold marks.")
     submitted_at = serializers.DateTimeField(allow_null=True)
     panel_size = serializers.IntegerField(allow_null=True)
-    keypoints = KeypointSerializer(many=True)
+    keypoints = DrillKeypointSerializer(many=True)
     answers = DrillAnswerSerializer(many=True)
     attempts = AttemptSerializer(many=True, help_text="Managers only: each interviewer's agreement on this drill.")
 
