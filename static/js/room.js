@@ -14,12 +14,16 @@
     return !!input && !/^(radio|checkbox|button|submit|reset)$/.test(input.type);
   }
 
-  function announce(text) {
+  // One message at a time: a newer one replaces one still waiting (a mark saved while the new
+  // question waits to be announced is what the person wants to hear).
+  var pending = null;
+  function announce(text, delay) {
     var region = document.getElementById("room-announcer");
     if (!region) { return; }
+    window.clearTimeout(pending);
     region.textContent = "";
     // A moment empty, then the text: screen readers announce a change, even to the same words.
-    window.setTimeout(function () { region.textContent = text; }, 100);
+    pending = window.setTimeout(function () { region.textContent = text; }, delay || 100);
   }
 
   // --- keypoints: choose one, mark it ---------------------------------------------------------
@@ -85,6 +89,23 @@
     announce("Keypoint " + (keypoints().indexOf(fieldset) + 1) + ": " + what + ". Saved.");
   });
 
+  // "Submit answer" (r) pressed right after typing: the form carries the text, so an autosave still
+  // waiting for its delay, or in flight, cannot lose the last words (the server saves it first).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var box = document.getElementById("answer-text");
+    if (!box || !form.querySelector || !form.querySelector("#submit-answer")) { return; }
+    var field = form.querySelector("input[name=text]");
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "text";
+      form.appendChild(field);
+    }
+    field.value = box.value;
+    delete box.dataset.dirty; // nothing left for the page-hide beacon to send
+  });
+
   // --- the list of shortcuts, in a modal dialog -----------------------------------------------
 
   function initDialog() {
@@ -114,7 +135,7 @@
       if (window.sessionStorage.getItem(key) === region.dataset.position) { return; } // a reload, not a new question
       window.sessionStorage.setItem(key, region.dataset.position);
     } catch (e) { /* no storage: announce every time */ }
-    window.setTimeout(function () { announce(region.dataset.question); }, 400);
+    announce(region.dataset.question, 500); // after the page settles, so screen readers hear it
   }
 
   // Timers with a limit warn once, a minute before the end and at the end. Warnings already passed
