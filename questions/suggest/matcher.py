@@ -9,8 +9,10 @@ For each keypoint and each sentence of the answer the matcher weighs:
   keypoint shares count little);
 - **subject**: a sentence about another service ("NACLs are stateless") does not show a
   keypoint about this one ("security groups are stateful"): its support is cut;
-- **contradiction**: a ``contradicts`` phrase said (not negated), an evidence term negated
-  ("is not stateful"), or the keypoint's number with another value in the same unit.
+- **contradiction**: a ``contradicts`` phrase said (not negated; its words in order with a few
+  others between, or close together in any order), the opposite word said of the same thing, or
+  the keypoint's number with another value in the same unit. An evidence term said only negated
+  ("is not stateful") counts against the keypoint in the model.
 
 The best sentence's support decides: at or above ``covered`` it is covered, at or above
 ``partial`` partly; a contradiction makes it missed whatever the support.
@@ -21,7 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from . import text as T
 from .lexicon import ANTONYMS, FAMILIES, SERVICES, STOP_WORDS
@@ -43,6 +45,8 @@ class Params:
     use_contradicts: bool = True
     use_numbers: bool = True
     use_opposites: bool = True
+    use_synonyms: bool = True  # the words of one lexicon.SYNONYMS group are one token
+    use_loose_phrases: bool = True  # contradicts phrases found with words between or close in another order
 
 
 DEFAULT = Params()
@@ -79,8 +83,8 @@ class _Sentence:
     source: str = ""  # the whole answer, which the tokens' offsets point into
 
 
-def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(t.text for t in T.tokens(text) if t.text not in STOP_WORDS or t.text == "not")
+def _phrase(text: str, synonyms: bool = True) -> tuple[str, ...]:
+    return tuple(t.text for t in T.tokens(text, synonyms=synonyms) if t.text not in STOP_WORDS or t.text == "not")
 
 
 def _find(phrase: tuple[str, ...], toks: list[T.Token]) -> list[int]:
@@ -102,10 +106,10 @@ def _family(services: set[str]) -> set[str]:
     return related
 
 
-def _sentences(answer: str) -> list[_Sentence]:
+def _sentences(answer: str, synonyms: bool = True) -> list[_Sentence]:
     out = []
     for start, end in T.sentences(answer):
-        every = T.tokens(answer[start:end], offset=start)
+        every = T.tokens(answer[start:end], offset=start, synonyms=synonyms)
         toks = [t for t in every if t.text not in STOP_WORDS or t.text == "not"]
         stems = {t.text for t in toks}
         scope = T.negated_starts(answer[start:end], every, start)
@@ -116,32 +120,33 @@ def _sentences(answer: str) -> list[_Sentence]:
 class _Rubric:
     """What the matcher needs of the keypoints, computed once per question."""
 
-    def __init__(self, keypoints: list[Keypoint], prompt: str, reference: str = ""):
-        prompt_tokens = T.tokens(prompt)
+    def __init__(self, keypoints: list[Keypoint], prompt: str, reference: str = "", synonyms: bool = True):
+        tokens = partial(T.tokens, synonyms=synonyms)
+        prompt_tokens = tokens(prompt)
         self.prompt_stems = {t.text for t in T.content(prompt_tokens)}
         self.words, self.evidence, self.contradicts, self.subjects, self.numbers = [], [], [], [], []
         self.related = []  # words the reference answer uses around each keypoint
         self.opposites = []  # per keypoint: {opposite stem: the keypoint's stem}
         df = Counter()
         for kp in keypoints:
-            words = {t.text for t in T.content(T.tokens(kp.text))}
+            words = {t.text for t in T.content(tokens(kp.text))}
             self.words.append(words)
             df.update(words)
-            self.evidence.append([(term, _phrase(term)) for term in kp.evidence])
-            self.contradicts.append([_phrase(p) for p in kp.contradicts])
+            self.evidence.append([(term, _phrase(term, synonyms)) for term in kp.evidence])
+            self.contradicts.append([_phrase(p, synonyms) for p in kp.contradicts])
             # Only a keypoint that names its service is checked for the subject: one that does not
             # ("scheduled scaling changes capacity") may be said in a sentence naming any service.
-            self.subjects.append(_family({t.text for t in T.tokens(kp.text)} & SERVICES))
-            numbers = T.numbers_with_units(T.tokens(kp.text))
+            self.subjects.append(_family({t.text for t in tokens(kp.text)} & SERVICES))
+            numbers = T.numbers_with_units(tokens(kp.text))
             for term in kp.evidence:
-                numbers |= T.numbers_with_units(T.tokens(term))
+                numbers |= T.numbers_with_units(tokens(term))
             self.numbers.append(numbers)
-            said = {t.text for t in T.tokens(kp.text)}
+            said = {t.text for t in tokens(kp.text)}
             self.opposites.append({b: a for a, b in _OPPOSITES if a in said and b not in said})
         self.df = df
         # The reference answer explains each keypoint in more words; the sentences that share the
         # most with a keypoint lend it their other words (weaker evidence of the same idea).
-        explained = [{t.text for t in T.content(T.tokens(reference[a:b]))} for a, b in T.sentences(reference)]
+        explained = [{t.text for t in T.content(tokens(reference[a:b]))} for a, b in T.sentences(reference)]
         for words in self.words:
             scored = sorted(((len(words & s) / (len(words) or 1), i) for i, s in enumerate(explained)), reverse=True)
             lent = set().union(*(explained[i] for share, i in scored[:2] if share >= 0.34)) if scored else set()
@@ -164,8 +169,8 @@ _SERVICES = frozenset(SERVICES)
 
 
 @lru_cache(maxsize=512)
-def _rubric(key: tuple, prompt: str, reference: str = "") -> _Rubric:
-    return _Rubric([Keypoint(p, t, list(e), list(c)) for p, t, e, c in key], prompt, reference)
+def _rubric(key: tuple, prompt: str, reference: str = "", synonyms: bool = True) -> _Rubric:
+    return _Rubric([Keypoint(p, t, list(e), list(c)) for p, t, e, c in key], prompt, reference, synonyms)
 
 
 def suggest(
@@ -173,8 +178,9 @@ def suggest(
 ) -> list[Suggestion]:
     """One suggestion per keypoint, in keypoint order. ``reference``: the question's reference answer."""
     key = tuple((kp.position, kp.text, tuple(kp.evidence), tuple(kp.contradicts)) for kp in keypoints)
-    rubric = _rubric(key, prompt, reference or "")  # shared between calls: never changed after it is built
-    sentences = _sentences(answer or "")
+    # The rubric is shared between calls: never changed after it is built.
+    rubric = _rubric(key, prompt, reference or "", params.use_synonyms)
+    sentences = _sentences(answer or "", params.use_synonyms)
     return [_judge(answer, sentences, rubric, kp, i, params) for i, kp in enumerate(keypoints)]
 
 
@@ -226,8 +232,12 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
                 and any(
                     s.all_tokens[a].start not in s.scope  # "can't ... without versioning" says it is needed
                     and ("not" in phrase or not any(t.start in s.scope for t in s.all_tokens[a + 1 : b + 1]))
-                    for a, b in T.find_loose(phrase, s.all_tokens, barriers=_SERVICES - set(phrase))
-                    + T.find_close(phrase, s.all_tokens, barriers=_SERVICES, text=s.source)
+                    for a, b in (
+                        T.find_loose(phrase, s.all_tokens, barriers=_SERVICES - set(phrase))
+                        + T.find_close(phrase, s.all_tokens, barriers=_SERVICES, text=s.source)
+                        if params.use_loose_phrases
+                        else [(at, at + len(phrase) - 1) for at in _find(phrase, s.all_tokens)]
+                    )
                 )
             ):
                 f.contradicted.append(f"says {' '.join(phrase)!r}")

@@ -2,7 +2,9 @@
 
 A token is lower-cased and stemmed (Snowball's English stemmer), numbers lose their thousands
 separators ("16,000" -> "16000", "80k" -> "80000"), and the ways of writing an AWS thing become
-one canonical token (``lexicon.PHRASES``). Sentences are split on . ! ? ; and line breaks.
+one canonical token (``lexicon.PHRASES``), and so do the everyday words for one idea
+(``lexicon.SYNONYMS``: "pay", "billed", "charged"). Sentences are split on . ! ? ; and line
+breaks; a negation's scope ends at punctuation or a new clause.
 """
 
 from __future__ import annotations
@@ -45,24 +47,25 @@ def _number(raw: str) -> str:
     return digits[:-2] if digits.endswith(".0") else digits
 
 
-@lru_cache(maxsize=1)
-def _phrase_table() -> dict[tuple[str, ...], str]:
+@lru_cache(maxsize=2)
+def _phrase_table(synonyms: bool = True) -> dict[tuple[str, ...], str]:
     """Word sequences (stemmed) -> canonical token; the longest are tried first."""
     table = {}
-    for canonical, forms in (SYNONYMS | PHRASES).items():
+    for canonical, forms in ((SYNONYMS if synonyms else {}) | PHRASES).items():
         for form in forms:
             words = tuple(stem(w) for w in re.findall(r"[a-z0-9]+", form.lower()))
             table[words] = canonical
     return table
 
 
-@lru_cache(maxsize=1)
-def _longest_phrase() -> int:
-    return max(len(k) for k in _phrase_table())
+@lru_cache(maxsize=2)
+def _longest_phrase(synonyms: bool = True) -> int:
+    return max(len(k) for k in _phrase_table(synonyms))
 
 
-def tokens(text: str, offset: int = 0) -> list[Token]:
-    """The text's tokens, abbreviations and phrases canonicalised, numbers normalised."""
+def tokens(text: str, offset: int = 0, synonyms: bool = True) -> list[Token]:
+    """The text's tokens, abbreviations and phrases canonicalised (and, with ``synonyms``, the
+    words of one ``lexicon.SYNONYMS`` group made one), numbers normalised."""
     lowered = text.lower().replace("’", "'")
     raw = []
     for m in _TOKEN.finditer(lowered):
@@ -82,11 +85,11 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
             merged.append(Token(str(int(value)) if value.is_integer() else str(value), prev.start, tok.end, prev.raw))
         else:
             merged.append(tok)
-    return _canonicalise(merged)
+    return _canonicalise(merged, synonyms)
 
 
-def _canonicalise(toks: list[Token]) -> list[Token]:
-    table, longest = _phrase_table(), _longest_phrase()
+def _canonicalise(toks: list[Token], synonyms: bool = True) -> list[Token]:
+    table, longest = _phrase_table(synonyms), _longest_phrase(synonyms)
     out, i = [], 0
     while i < len(toks):
         for size in range(min(longest, len(toks) - i), 0, -1):

@@ -28,7 +28,15 @@ from questions.suggest.matcher import DEFAULT
 EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
 VERDICTS = ("covered", "partial", "missed")
 KINDS = ("strong", "partial", "paraphrase", "misconception", "neighbour", "offtopic")
-ABLATIONS = ("use_negation", "use_subject", "use_contradicts", "use_numbers", "use_opposites")
+ABLATIONS = (
+    "use_negation",
+    "use_subject",
+    "use_contradicts",
+    "use_loose_phrases",
+    "use_numbers",
+    "use_opposites",
+    "use_synonyms",
+)
 
 
 def load_items(directory: Path = EVAL_DIR) -> list[dict]:
@@ -134,7 +142,7 @@ class Command(BaseCommand):
                 self.stdout.write("misconception and neighbour answers")
                 for name, a in r.items():
                     self.stdout.write(
-                        f"  {name:<22} {a['covered_f1']:.3f}  {a['false_covered_misconception']:6.1%}"
+                        f"  {name:<26} {a['covered_f1']:.3f}  {a['false_covered_misconception']:6.1%}"
                         f"  {a['false_covered_neighbour']:6.1%}"
                     )
                 continue
