@@ -137,10 +137,9 @@ class _Rubric:
             # Only a keypoint that names its service is checked for the subject: one that does not
             # ("scheduled scaling changes capacity") may be said in a sentence naming any service.
             self.subjects.append(_family({t.text for t in tokens(kp.text)} & SERVICES))
-            numbers = T.numbers_with_units(tokens(kp.text))
-            for term in kp.evidence:
-                numbers |= T.numbers_with_units(tokens(term))
-            self.numbers.append(numbers)
+            # The number the keypoint claims, not one it gives as an example ("such as 70%") nor the
+            # bounds an evidence term names ("128 MB", "10 GB"): another value is wrong only then.
+            self.numbers.append(T.numbers_with_units(T.without_examples(tokens(kp.text))))
             said = {t.text for t in tokens(kp.text)}
             self.opposites.append({b: a for a, b in _OPPOSITES if a in said and b not in said})
         self.df = df

@@ -165,6 +165,26 @@ _SCOPE_ENDS = {"so", "and", "because", "since", "which", "then", "unless", "thou
 _PUNCTUATION = re.compile(r"[,;:()\[\]—–]|\s-\s")
 
 
+_EXAMPLE = {("such", "as"), ("for", "exampl"), ("e", "g"), ("eg",), ("like",), ("say",)}
+
+
+def without_examples(toks: list[Token], window: int = 5) -> list[Token]:
+    """The tokens less those of an example ("such as average CPU at 70%", "e.g. 5 minutes")."""
+    out, skip, i = [], 0, 0
+    while i < len(toks):
+        for marker in _EXAMPLE:
+            if tuple(t.text for t in toks[i : i + len(marker)]) == marker:
+                skip, i = window, i + len(marker)
+                break
+        else:
+            if skip:
+                skip -= 1
+            else:
+                out.append(toks[i])
+            i += 1
+    return out
+
+
 def negated_starts(text: str, toks: list[Token], offset: int = 0, window: int = 5) -> set[int]:
     """Where the tokens in a negation's scope start: from a negator up to ``window`` words on,
     ended early by punctuation or a word that opens another clause ("not replicated, so ..."). ``toks``

@@ -332,3 +332,17 @@ def test_a_phrase_is_found_in_another_order_when_its_words_stand_close_together(
     assert find_loose(
         _phrase("only the source bucket needs versioning"), _words("Only the source bucket needs versioning")
     )
+
+
+def test_a_number_given_as_an_example_is_not_the_keypoints_claim():
+    from questions.suggest.text import numbers_with_units, without_examples
+
+    assert (
+        numbers_with_units(without_examples(_words("holds a metric, such as average CPU at 70%, near target"))) == set()
+    )
+    assert numbers_with_units(without_examples(_words("a baseline of 3,000 IOPS"))) == {("3000", "iops")}
+    keypoint = [Keypoint(1, "Target tracking holds a chosen metric, such as average CPU at 70%, near its target value.",
+                         ["target tracking", "target value"], [])]  # fmt: skip
+    assert verdicts("Target tracking keeps a metric like average CPU at 60% near the target value.", keypoint) == [
+        "covered"
+    ]
