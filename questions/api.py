@@ -165,6 +165,10 @@ class QuestionViewSet(viewsets.ModelViewSet):
             .search(data.get("search"), user=self.request.user)
         )
 
+    def get_serializer_context(self):
+        # JSON says its types: a number is not text, as the schema says (questions.rules, "strict").
+        return {**super().get_serializer_context(), "strict": True}
+
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
             return QuestionWriteSerializer

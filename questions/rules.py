@@ -89,6 +89,9 @@ class _Named:
         if what:
             self.what = what
         super().__init__(*args, **kwargs)
+        # The OpenAPI schema says so (nullable): a field that may be left out may be null.
+        if not self.required:
+            self.allow_null = True
 
     @property
     def strict(self) -> bool:
