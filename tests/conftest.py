@@ -232,3 +232,13 @@ def needs_services():
         pytest.skip("the worker tests need PostgreSQL (set DATABASE_URL); the worker reads the test database")
     if not settings.REDIS_URL or not shutil.which("redis-server"):
         pytest.skip("the worker tests need Redis (set REDIS_URL) and redis-server")
+
+
+def pytest_collection_modifyitems(items):
+    """schemathesis makes a test per API operation (tests/test_api_fuzz.py); under pytest 9.2 they all
+    get the function's node id. Each gets its own, `test_api[GET /api/tags/]`, so that xdist, -k and
+    the report tell them apart."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and item.nodeid.endswith(f"::{item.originalname}"):
+            item._id = item.parent.id.child(item.originalname).with_params(label)

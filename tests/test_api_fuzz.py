@@ -1,0 +1,80 @@
+"""The API says exactly what it does: schemathesis 4 fuzzes every operation from the OpenAPI schema.
+
+Every check runs (server errors, status codes, content types, headers and bodies against the
+schema, schema-valid requests accepted, schema-invalid ones refused, authentication enforced...),
+a few examples per operation in each of schemathesis' phases (examples, coverage, fuzzing), from a
+fixed seed, so a run is repeatable. The caller is a user with a team, a question set and a session,
+signed in with an API token; ids drawn by the fuzzer mostly name nothing, which the API answers 404.
+"""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+from sessions import services
+
+from .factories import MembershipFactory, QuestionFactory, QuestionSetFactory, TeamFactory, UserFactory
+
+TOKEN = "f" * 40
+
+# Requests the schema allows and the API refuses 400, because the rule spans two fields or the file's
+# content, which an OpenAPI 3.0 schema cannot state without splitting the body into oneOf variants (as
+# POST /api/reports/ does by kind). Only `positive_data_acceptance` is left out for them; every other
+# check runs. To shorten: describe the variants and remove the operation here.
+CROSS_FIELD_RULES = {
+    "POST /api/questions/": "visibility 'team' needs a team",
+    "PUT /api/questions/{id}/": "visibility 'team' needs a team",
+    "PATCH /api/questions/{id}/": "visibility 'team' needs a team",
+    "POST /api/question-sets/": "visibility 'team' needs a team",
+    "PUT /api/question-sets/{id}/": "visibility 'team' needs a team",
+    "PATCH /api/question-sets/{id}/": "visibility 'team' needs a team",
+    "POST /api/sessions/": "question_set or question_ids, not both; a structured interview needs a team",
+    "POST /api/question-sets/import/": "the file must be a set as .json, .yaml or .csv (its content, not its type)",
+}
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": 14,
+        "generation": {"max-examples": 5, "deterministic": True, "no-shrink": True},
+        "auth": {"openapi": {"tokenAuth": {"api_key": f"Token {TOKEN}"}}},
+        "operations": [
+            {
+                # These two check a password. A schema says which requests are well formed, not which
+                # password is right: a wrong one is refused 400, naming the field. (Schemathesis makes
+                # the same exception for an OAuth token URL.)
+                "include-name": ["POST /api/auth/token/", "DELETE /api/account/"],
+                "checks": {
+                    "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]}
+                },
+            },
+            {
+                "include-name": sorted(CROSS_FIELD_RULES),
+                "checks": {"positive_data_acceptance": {"enabled": False}},
+            },
+        ],
+    }
+)
+schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler(), config=CONFIG)
+
+
+@pytest.fixture
+def fuzzer(db):
+    """A team manager with a question set and a peer session of their own, signed in by TOKEN."""
+    user = UserFactory(username="fuzzer")
+    team = TeamFactory(name="Fuzz team")
+    MembershipFactory(team=team, user=user, role="manager")
+    questions = [QuestionFactory() for _ in range(3)]
+    QuestionSetFactory(owner=user, questions=questions)
+    services.session_create(by=user, mode="peer", question_ids=[q.pk for q in questions])
+    Token.objects.create(user=user, key=TOKEN)
+    return user
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+# The fixture's rows are made once per operation and kept across its examples, as intended.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_api(case, fuzzer):
+    case.call_and_validate()
