@@ -33,7 +33,8 @@ from .lexicon import ANTONYMS, FAMILIES, SERVICES, STOP_WORDS
 class Params:
     evidence_weight: float = 0.55  # support from evidence terms, reached at two terms
     overlap_weight: float = 0.7  # support from the keypoint's own words
-    covered: float = 0.5  # the model's probability of "covered" from which it says covered
+    covered: float = 0.4  # the model's probability of "covered" from which it says covered
+    distrust: float = 0.2  # ... raised by this much for an answer not to be believed (see _distrusted)
     partial: float = 0.2  # ... and partly covered
     weights: tuple | None = None  # the linear model's weights (default WEIGHTS)
     prompt_word_weight: float = 0.35
@@ -46,6 +47,7 @@ class Params:
     use_numbers: bool = True
     use_opposites: bool = True
     use_synonyms: bool = True  # the words of one lexicon.SYNONYMS group are one token
+    use_distrust: bool = True
     use_loose_phrases: bool = True  # contradicts phrases found with words between or close in another order
 
 
@@ -143,6 +145,8 @@ class _Rubric:
             said = {t.text for t in tokens(kp.text)}
             self.opposites.append({b: a for a, b in _OPPOSITES if a in said and b not in said})
         self.df = df
+        # The services the question is about: an answer naming mostly others is about something else.
+        self.own = _family(set().union(*self.subjects) | ({t.text for t in prompt_tokens} & SERVICES))
         # The reference answer explains each keypoint in more words; the sentences that share the
         # most with a keypoint lend it their other words (weaker evidence of the same idea).
         explained = [{t.text for t in T.content(tokens(reference[a:b]))} for a, b in T.sentences(reference)]
@@ -180,7 +184,20 @@ def suggest(
     # The rubric is shared between calls: never changed after it is built.
     rubric = _rubric(key, prompt, reference or "", params.use_synonyms)
     sentences = _sentences(answer or "", params.use_synonyms)
-    return [_judge(answer, sentences, rubric, kp, i, params) for i, kp in enumerate(keypoints)]
+    found = [features(sentences, rubric, i, params) for i in range(len(keypoints))]
+    covered = params.covered + (params.distrust if _distrusted(found, sentences, rubric, params) else 0.0)
+    return [_judge(answer, sentences, rubric, kp, i, params, found[i], covered) for i, kp in enumerate(keypoints)]
+
+
+def _distrusted(found: list, sentences: list[_Sentence], rubric: _Rubric, params: Params) -> bool:
+    """Is the whole answer one to believe less: confidently wrong about two keypoints or more, or
+    mostly about services other than the question's? Its other claims then need more support."""
+    if not params.use_distrust:
+        return False
+    if sum(bool(f.contradicted) for f in found) >= 2:
+        return True
+    named = [x for s in sentences for x in s.subjects]
+    return bool(rubric.own and named) and sum(x in rubric.own for x in named) < len(named) / 2
 
 
 @dataclass
@@ -300,15 +317,14 @@ def probability(x: list[float], weights=None) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def _judge(answer, sentences, rubric: _Rubric, kp: Keypoint, i: int, params: Params) -> Suggestion:
-    f = features(sentences, rubric, i, params)
+def _judge(answer, sentences, rubric: _Rubric, kp: Keypoint, i: int, params: Params, f, covered) -> Suggestion:
     p = probability(vector(f, sum(len(s.all_tokens) for s in sentences), len(rubric.evidence[i])), params.weights)
     if f.contradicted:
         verdict, confidence = "missed", 0.85
-    elif p >= params.covered:
+    elif p >= covered:
         verdict, confidence = "covered", p
     elif p >= params.partial:
-        verdict, confidence = "partial", 1 - abs(p - (params.covered + params.partial) / 2)
+        verdict, confidence = "partial", 1 - abs(p - (covered + params.partial) / 2)
     else:
         verdict, confidence = "missed", 1 - p
     quotes = [] if verdict == "missed" else [_quote(answer, a, b) for a, b in _merge(f.spans)]

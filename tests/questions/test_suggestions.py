@@ -346,3 +346,24 @@ def test_a_number_given_as_an_example_is_not_the_keypoints_claim():
     assert verdicts("Target tracking keeps a metric like average CPU at 60% near the target value.", keypoint) == [
         "covered"
     ]
+
+
+NACL_DENY = Keypoint(3, "Security groups support allow rules only, while NACLs support allow and deny rules.",
+                     ["deny rules", "allow rules only"], [])  # fmt: skip
+
+
+def test_an_answer_wrong_about_two_keypoints_needs_more_support_for_the_others():
+    keypoints = SG[:2] + [NACL_DENY]
+    assert verdicts("Security groups are stateful. NACLs are stateless. NACLs allow deny entries.", keypoints) == [
+        "covered", "covered", "covered"
+    ]  # fmt: skip
+    # The same sentence, after two confidently wrong claims, is no longer enough on its own.
+    assert verdicts("Security groups are stateless. NACLs are stateful. NACLs allow deny entries.", keypoints) == [
+        "missed", "missed", "partial"
+    ]  # fmt: skip
+
+
+def test_an_answer_mostly_about_other_services_needs_more_support():
+    answer = "Lambda polls SQS. SNS pushes to Lambda. Kinesis feeds Lambda. NACLs allow deny entries."
+    assert verdicts(answer, SG[:2] + [NACL_DENY])[2] == "partial"
+    assert verdicts("NACLs allow deny entries.", SG[:2] + [NACL_DENY])[2] == "covered"

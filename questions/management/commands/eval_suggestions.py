@@ -36,6 +36,7 @@ ABLATIONS = (
     "use_numbers",
     "use_opposites",
     "use_synonyms",
+    "use_distrust",
 )
 
 
