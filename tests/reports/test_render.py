@@ -298,7 +298,7 @@ def test_question_set_body_shows_every_section():
 
 def test_question_set_body_sorts_questions_by_spread():
     html = render("_question_set_body.html", QUESTION_SET)
-    spread_table = html.split("Spread of candidate scores")[1].split("</table>")[0]
+    spread_table = html.split("<caption>Spread of candidate scores")[1].split("</table>")[0]
     order = re.findall(r"Q(\d)\. ", text_of(spread_table))
     assert order == ["1", "2", "3"]  # spread 42.5, 5.0, then Q3 with one score
     assert "tells candidates apart" in spread_table.split("Q2.")[0]
