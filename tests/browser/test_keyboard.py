@@ -66,6 +66,11 @@ def _tab_to(page, selector, limit=40):
     raise AssertionError(f"{selector} not reached in {limit} Tab presses")
 
 
+def _ready(page):
+    """The page's scripts have run (room.js shows the shortcuts button): keys pressed now are heard."""
+    expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_visible()
+
+
 def _mark(page, key, number, label):
     """Press c, p or m and wait until the mark is saved (announced) before the next key."""
     page.keyboard.press(key)
@@ -96,6 +101,7 @@ def test_a_whole_self_assessment_by_keyboard_alone(live_server, browser, two_que
     expect(page.get_by_role("heading", name="How do security groups and NACLs differ?")).to_be_visible()
     announcer = page.locator("#room-announcer")
     expect(announcer).to_have_text("Question 1 of 2: How do security groups and NACLs differ?")
+    _ready(page)
     session = InterviewSession.objects.get(candidate=sol)
 
     # Type an answer, leave the box with Escape, reveal the rubric with r: at once, before the
@@ -105,6 +111,7 @@ def test_a_whole_self_assessment_by_keyboard_alone(live_server, browser, two_que
     page.keyboard.press("Escape")
     page.keyboard.press("r")
     expect(page.get_by_role("heading", name="Rubric: mark what the answer covered")).to_be_visible()
+    _ready(page)
     expect(announcer).to_have_text("")  # the same question after a reload: not announced again
 
     # 1 chooses the first keypoint; c, p, m mark one after another.
@@ -123,15 +130,18 @@ def test_a_whole_self_assessment_by_keyboard_alone(live_server, browser, two_que
     page.keyboard.press("n")
     expect(page.get_by_role("heading", name="Why use an IAM role instead of access keys?")).to_be_visible()
     expect(announcer).to_have_text("Question 2 of 2: Why use an IAM role instead of access keys?")
+    _ready(page)
     _tab_to(page, "#answer-text")
     page.keyboard.type("Roles hand out temporary credentials.")
     expect(page.locator("#save-state")).to_have_text("Saved")
     page.keyboard.press("Escape")
     page.keyboard.press("r")
     expect(_group(page, SECOND[0]).locator("[data-suggested]")).to_have_attribute("data-suggested", "covered")
+    _ready(page)
     page.keyboard.press("a")  # accept all suggestions
     expect(page.get_by_text("Suggestions accepted")).to_be_visible()
     expect(_group(page, SECOND[2]).get_by_label("Missed")).to_be_checked()
+    _ready(page)
     page.keyboard.press("2")
     _mark(page, "c", 2, "Covered")
 
@@ -161,6 +171,7 @@ def test_question_mark_lists_the_shortcuts_and_keys_do_nothing_while_typing(live
     session = services.session_create(by=kai, mode="self", question_ids=[q.pk for q in two_questions])
     context, page = _open(browser, base, kai)
     page.goto(f"{base}/sessions/{session.pk}/")
+    _ready(page)
 
     # Typing in the answer box: every shortcut key is just text.
     box = page.get_by_label(re.compile("Your answer"))
@@ -176,6 +187,7 @@ def test_question_mark_lists_the_shortcuts_and_keys_do_nothing_while_typing(live
     page.keyboard.press("Escape")
     page.keyboard.press("r")
     expect(page.get_by_role("heading", name="Rubric: mark what the answer covered")).to_be_visible()
+    _ready(page)
     page.keyboard.press("2")
     chosen = _group(page, FIRST[1]).get_by_label("Covered", exact=True)
     expect(chosen).to_be_focused()
@@ -223,16 +235,23 @@ def live_interview(request, two_questions):
 def test_the_interviewer_marks_by_keyboard_and_the_candidate_hears_the_next_question(
     live_server, browser, live_interview
 ):
+    """The rooms poll every second or two. The test database (SQLite in memory, shared cache) refuses
+    a write while another connection reads the same table, so the polls answer "nothing new" (204)
+    until the lead's writes are done; then the candidate's poll runs for real and moves their room
+    on. The polls have their own tests (test_sessions.py)."""
     base = live_server.url
     session, ines, carl = live_interview
     ines_ctx, lead = _open(browser, base, ines)
     carl_ctx, candidate = _open(browser, base, carl)
+    for window in (lead, candidate):
+        window.route("**/poll/**", lambda route: route.fulfill(status=204))
     candidate.goto(f"{base}/sessions/{session.pk}/")
     expect(candidate.locator("#room-announcer")).to_have_text(
         "Question 1 of 2: How do security groups and NACLs differ?"
     )
     lead.goto(f"{base}/sessions/{session.pk}/")
     expect(lead.get_by_role("heading", name="How do security groups and NACLs differ?")).to_be_visible()
+    _ready(lead)
 
     lead.keyboard.press("1")
     _mark(lead, "c", 1, "Covered")
@@ -248,14 +267,24 @@ def test_the_interviewer_marks_by_keyboard_and_the_candidate_hears_the_next_ques
     expect(lead.locator("details.reference")).to_have_attribute("open", "")
     lead.keyboard.press("n")
     expect(lead.get_by_role("heading", name="Why use an IAM role instead of access keys?")).to_be_visible()
-    expect(candidate.locator("#room-announcer")).to_have_text(
-        "Question 2 of 2: Why use an IAM role instead of access keys?", timeout=5000
-    )
+    _ready(lead)
     lead.keyboard.press("3")
     _mark(lead, "p", 3, "Partly covered")
     lead.keyboard.press("f")
     expect(lead).to_have_url(f"{base}/sessions/{session.pk}/finish/")
     assert _marks(ines)[SECOND[2]] == "partial"
+
+    # The candidate's room follows the move on its next poll, and announces the new question.
+    expect(candidate.locator("#room-announcer")).to_have_text(
+        "Question 1 of 2: How do security groups and NACLs differ?"
+    )
+    candidate.unroute("**/poll/**")
+    expect(candidate.get_by_role("heading", name="Why use an IAM role instead of access keys?")).to_be_visible(
+        timeout=5000
+    )
+    expect(candidate.locator("#room-announcer")).to_have_text(
+        "Question 2 of 2: Why use an IAM role instead of access keys?"
+    )
     assert lead.errors == [] and candidate.errors == []
     ines_ctx.close()
     carl_ctx.close()
