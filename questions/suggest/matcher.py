@@ -33,7 +33,7 @@ from .lexicon import ANTONYMS, FAMILIES, SERVICES, STOP_WORDS
 class Params:
     evidence_weight: float = 0.55  # support from evidence terms, reached at two terms
     overlap_weight: float = 0.7  # support from the keypoint's own words
-    covered: float = 0.4  # the model's probability of "covered" from which it says covered
+    covered: float = 0.35  # the model's probability of "covered" from which it says covered
     distrust: float = 0.2  # ... raised by this much for an answer not to be believed (see _distrusted)
     partial: float = 0.2  # ... and partly covered
     weights: tuple | None = None  # the linear model's weights (default WEIGHTS)
@@ -136,8 +136,8 @@ class _Rubric:
             df.update(words)
             self.evidence.append([(term, _phrase(term, synonyms)) for term in kp.evidence])
             self.contradicts.append([_phrase(p, synonyms) for p in kp.contradicts])
-            # Only a keypoint that names its service is checked for the subject: one that does not
-            # ("scheduled scaling changes capacity") may be said in a sentence naming any service.
+            # The services the keypoint names, with their families; one that names none is about the
+            # question's services (below), and a keypoint of a question naming none is never checked.
             self.subjects.append(_family({t.text for t in tokens(kp.text)} & SERVICES))
             # The number the keypoint claims, not one it gives as an example ("such as 70%") nor the
             # bounds an evidence term names ("128 MB", "10 GB"): another value is wrong only then.
@@ -147,6 +147,9 @@ class _Rubric:
         self.df = df
         # The services the question is about: an answer naming mostly others is about something else.
         self.own = _family(set().union(*self.subjects) | ({t.text for t in prompt_tokens} & SERVICES))
+        # A keypoint that names no service is about the question's: "Standard workflows last a year"
+        # said of SWF in a question on Step Functions is the right words about the wrong thing.
+        self.subjects = [own or self.own for own in self.subjects]
         # The reference answer explains each keypoint in more words; the sentences that share the
         # most with a keypoint lend it their other words (weaker evidence of the same idea).
         explained = [{t.text for t in T.content(tokens(reference[a:b]))} for a, b in T.sentences(reference)]

@@ -354,16 +354,29 @@ NACL_DENY = Keypoint(3, "Security groups support allow rules only, while NACLs s
 
 def test_an_answer_wrong_about_two_keypoints_needs_more_support_for_the_others():
     keypoints = SG[:2] + [NACL_DENY]
-    assert verdicts("Security groups are stateful. NACLs are stateless. NACLs allow deny entries.", keypoints) == [
+    assert verdicts("Security groups are stateful. NACLs are stateless. NACLs have deny entries too.", keypoints) == [
         "covered", "covered", "covered"
     ]  # fmt: skip
     # The same sentence, after two confidently wrong claims, is no longer enough on its own.
-    assert verdicts("Security groups are stateless. NACLs are stateful. NACLs allow deny entries.", keypoints) == [
+    assert verdicts("Security groups are stateless. NACLs are stateful. NACLs have deny entries too.", keypoints) == [
         "missed", "missed", "partial"
     ]  # fmt: skip
 
 
 def test_an_answer_mostly_about_other_services_needs_more_support():
-    answer = "Lambda polls SQS. SNS pushes to Lambda. Kinesis feeds Lambda. NACLs allow deny entries."
+    answer = "Lambda polls SQS. SNS pushes to Lambda. Kinesis feeds Lambda. NACLs have deny entries too."
     assert verdicts(answer, SG[:2] + [NACL_DENY])[2] == "partial"
-    assert verdicts("NACLs allow deny entries.", SG[:2] + [NACL_DENY])[2] == "covered"
+    on_topic = "Security groups are stateful. NACLs are stateless. NACLs have deny entries too."
+    assert verdicts(on_topic, SG[:2] + [NACL_DENY])[2] == "covered"
+
+
+def test_a_keypoint_naming_no_service_is_about_the_questions_service():
+    keypoint = [Keypoint(1, "Standard workflows run for up to 1 year, suiting human approval.",
+                         ["1 year", "human approval"], [])]  # fmt: skip
+    prompt = "When would you choose Step Functions Standard over Express workflows?"
+    said = "Standard workflows run for up to 1 year, which suits a human approval step."
+    assert [s.verdict for s in suggest(said, keypoint, prompt=prompt)] == ["covered"]
+    elsewhere = "With SWF, workflows run for up to 1 year, which suits a human approval step."
+    assert [s.verdict for s in suggest(elsewhere, keypoint, prompt=prompt)] != ["covered"]
+    # A question that names no service checks no subject.
+    assert [s.verdict for s in suggest(elsewhere, keypoint, prompt="Which workflow type?")] == ["covered"]
