@@ -19,17 +19,17 @@ from .factories import MembershipFactory, QuestionFactory, QuestionSetFactory, T
 
 TOKEN = "f" * 40
 
-# Requests the schema allows and the API refuses 400, because the rule spans two fields or the file's
-# content, which an OpenAPI 3.0 schema cannot state without splitting the body into oneOf variants (as
-# POST /api/reports/ does by kind). Only `positive_data_acceptance` is left out for them; every other
-# check runs. To shorten: describe the variants and remove the operation here.
+# Requests the schema allows and the API refuses 400, because the rule spans two fields, depends on who
+# asks, or reads the file's content: an OpenAPI 3.0 schema cannot state these without splitting the body
+# into oneOf variants (as POST /api/reports/ does by kind). Only `positive_data_acceptance` is left out
+# for them; every other check runs. To shorten: describe the variants and remove the operation here.
 CROSS_FIELD_RULES = {
-    "POST /api/questions/": "visibility 'team' needs a team",
-    "PUT /api/questions/{id}/": "visibility 'team' needs a team",
-    "PATCH /api/questions/{id}/": "visibility 'team' needs a team",
-    "POST /api/question-sets/": "visibility 'team' needs a team",
-    "PUT /api/question-sets/{id}/": "visibility 'team' needs a team",
-    "PATCH /api/question-sets/{id}/": "visibility 'team' needs a team",
+    "POST /api/questions/": "visibility 'team' needs a team; 'public' is for staff",
+    "PUT /api/questions/{id}/": "visibility 'team' needs a team; 'public' is for staff",
+    "PATCH /api/questions/{id}/": "visibility 'team' needs a team; 'public' is for staff",
+    "POST /api/question-sets/": "visibility 'team' needs a team; 'public' is for staff",
+    "PUT /api/question-sets/{id}/": "visibility 'team' needs a team; 'public' is for staff",
+    "PATCH /api/question-sets/{id}/": "visibility 'team' needs a team; 'public' is for staff",
     "POST /api/sessions/": "question_set or question_ids, not both; a structured interview needs a team",
     "POST /api/question-sets/import/": "the file must be a set as .json, .yaml or .csv (its content, not its type)",
 }
