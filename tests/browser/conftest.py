@@ -2,9 +2,29 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The live server for an in-memory SQLite database: every server thread would share the test's
+    one SQLite connection, and two requests at once on it fail ("database table is locked", e.g. a
+    page's htmx section loading while the room polls). One request at a time, each connection closed
+    after its response (Django's server does that when it is not threaded). PostgreSQL keeps the
+    threaded server: each thread has a connection of its own there."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        LiveServerThread.server_class = _OneRequestAtATime
 
 
 def pytest_collection_modifyitems(config, items):
