@@ -12,8 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from sessions.api import DetailSerializer
 from sessions.models import MarkValue
+from sessions.serializers import DetailSerializer
 from teams.models import Membership, Team
 from teams.permissions import require_manager, role
 

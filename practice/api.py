@@ -11,8 +11,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sessions.api import DetailSerializer, SessionCreatedSerializer
 from sessions.models import MarkValue
+from sessions.serializers import DetailSerializer, SessionCreatedSerializer
 
 from . import services
 from .models import ItemState
