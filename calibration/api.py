@@ -1,4 +1,4 @@
-"""The calibration API: a team's drills, making one (managers), scoring one blind (interviewers),
+"""The calibration API: a team's drills, making, changing and deleting one (managers), scoring one blind (interviewers),
 agreement with the gold marks, and the requirement to pass a drill before a panel.
 
 The same services and presenter as the pages; refusals map to JSON through ``common.refusals``.
@@ -113,6 +113,18 @@ class ScoreSerializer(serializers.Serializer):
     )
 
 
+class DrillUpdateSerializer(serializers.Serializer):
+    prompt = serializers.CharField(required=False, max_length=300, help_text="The drill's title.")
+    gold = serializers.ListField(
+        child=serializers.ListField(child=mark(), min_length=3, max_length=6),
+        required=False,
+        min_length=MIN_ANSWERS,
+        max_length=MAX_ANSWERS,
+        help_text="One list per answer, one gold mark per keypoint, in order. Only until someone has scored "
+        "the drill: a change afterwards answers 409 (sending the current marks is no change).",
+    )
+
+
 class AgreementSerializer(serializers.Serializer):
     interviewer = serializers.CharField()
     kappa = serializers.FloatField(allow_null=True, help_text="Weighted kappa over the last drills, pooled.")
@@ -193,6 +205,29 @@ class DrillViewSet(viewsets.GenericViewSet):
         question = get_object_or_404(services.drill_questions(team=team, by=request.user), pk=data["question"])
         drill = services.drill_create(team=team, by=request.user, question=question, answers=data["answers"])
         return Response(DrillSerializer(drill_for(drill, request.user)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="drills_partial_update",
+        request=DrillUpdateSerializer,
+        responses={
+            200: DrillSerializer,
+            409: OpenApiResponse(DetailSerializer, description="Gold marks are locked: the drill has been scored."),
+        },
+    )
+    def partial_update(self, request, pk=None):
+        """Managers: change the title, and the gold marks while nobody has scored the drill."""
+        drill = self.get_object()
+        require_manager(request.user, drill.team, "change calibration drills")
+        params = DrillUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        drill = services.drill_update(drill=drill, by=request.user, **params.validated_data)
+        return Response(DrillSerializer(drill_for(drill, request.user)).data)
+
+    @extend_schema(operation_id="drills_destroy", responses={204: None})
+    def destroy(self, request, pk=None):
+        """Managers: delete the drill with its attempts; agreement figures no longer count it."""
+        services.drill_delete(drill=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         operation_id="drills_score",

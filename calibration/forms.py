@@ -87,6 +87,40 @@ class ScoreForm(forms.Form):
         ]
 
 
+class DrillEditForm(forms.Form):
+    """The drill's title and, until someone scores it, its gold marks (``a2-kp3`` as in ``DrillForm``).
+
+    Once scored (``locked``) the page shows the gold marks without inputs; fields stay optional so
+    that a page opened before the first attempt is refused by the service (409), not ignored."""
+
+    prompt = forms.CharField(
+        label="Title", max_length=300, help_text="The question interviewers see at the top of the drill."
+    )
+
+    def __init__(self, *args, drill_data, locked, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drill_data, self.locked = drill_data, locked
+        self.fields["prompt"].initial = drill_data["prompt"]
+        for answer in drill_data["answers"]:
+            for row in answer["marks"]:
+                name = f"a{answer['position']}-kp{row['keypoint']}"
+                self.fields[name] = _mark_field(row["text"], required=not locked)
+                self.fields[name].initial = row["gold"]
+
+    def slots(self):
+        for answer in self.drill_data["answers"]:
+            p = answer["position"]
+            yield {**answer, "fields": [self[f"a{p}-kp{row['keypoint']}"] for row in answer["marks"]]}
+
+    def gold(self):
+        """One list per answer, or None when no gold mark was sent."""
+        rows = [
+            [self.cleaned_data.get(f"a{a['position']}-kp{row['keypoint']}") or None for row in a["marks"]]
+            for a in self.drill_data["answers"]
+        ]
+        return rows if any(value for row in rows for value in row) else None
+
+
 class RequirementForm(forms.Form):
     required = forms.BooleanField(label="New interviewers must pass a drill before sitting on a panel", required=False)
     threshold = forms.FloatField(

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 
 from common.refusals import Conflict
 from questions.models import Question, Visibility
@@ -91,6 +92,16 @@ def _gold(position, gold, keypoints) -> list[str]:
     return gold
 
 
+def _different_marks(golds, field="answers"):
+    if len({value for gold in golds for value in gold}) < 2:
+        raise ValidationError(
+            {
+                field: "Use at least two different gold marks across the answers: agreement cannot be "
+                "measured on marks that are all the same."
+            }
+        )
+
+
 @transaction.atomic
 def drill_create(*, team, by, question, answers) -> Drill:
     """A drill of ``question`` for ``team``: ``answers`` is a list of ``{"text": ..., "gold": [...]}``
@@ -116,13 +127,7 @@ def drill_create(*, team, by, question, answers) -> Drill:
         if len(text) > ANSWER_MAX_LENGTH:
             raise ValidationError({"answers": f"Answer {position}: at most {ANSWER_MAX_LENGTH} characters."})
         rows.append((position, text, source or None, _gold(position, item.get("gold"), len(keypoints))))
-    if len({value for *_, gold in rows for value in gold}) < 2:
-        raise ValidationError(
-            {
-                "answers": "Use at least two different gold marks across the answers: agreement cannot be "
-                "measured on marks that are all the same."
-            }
-        )
+    _different_marks(gold for *_, gold in rows)
     drill = Drill.objects.create(team=team, question=question, prompt=question.prompt, created_by=by)
     DrillKeypoint.objects.bulk_create(
         DrillKeypoint(drill=drill, position=i, text=kp.text, weight=kp.weight) for i, kp in enumerate(keypoints, 1)
@@ -131,6 +136,57 @@ def drill_create(*, team, by, question, answers) -> Drill:
         DrillAnswer(drill=drill, position=p, text=text, source_id=source, gold=gold) for p, text, source, gold in rows
     )
     return drill
+
+
+# --- changing or deleting a drill ----------------------------------------------------------------
+
+GOLD_LOCKED = (
+    "Gold marks are locked once an interviewer has scored the drill: changing them would silently change "
+    "the agreement figures of everyone who scored it. Make a new drill instead."
+)
+PROMPT_MAX_LENGTH = Drill._meta.get_field("prompt").max_length
+
+
+@transaction.atomic
+def drill_update(*, drill, by, prompt=None, gold=None) -> Drill:
+    """Managers change the drill's prompt, and its gold marks (one list per answer, in order) only while
+    nobody has scored it: afterwards a change of gold is a ``Conflict``. Gold equal to the current marks
+    is no change."""
+    require_manager(by, drill.team, "change calibration drills")
+    # The drill's row is locked so that an attempt cannot slip in between the check and the change.
+    drill = Drill.objects.select_for_update().select_related("team").get(pk=drill.pk)
+    if prompt is not None:
+        prompt = prompt.strip()
+        if not prompt or len(prompt) > PROMPT_MAX_LENGTH:
+            raise ValidationError({"prompt": f"Give the drill a title of 1 to {PROMPT_MAX_LENGTH} characters."})
+        drill.prompt = prompt
+        drill.save(update_fields=["prompt"])
+    if gold is not None:
+        answers = list(drill.answers.order_by("position"))
+        if [list(g or []) for g in gold] == [a.gold for a in answers]:
+            return drill
+        if drill.attempts.exists():
+            raise Conflict(GOLD_LOCKED)
+        if len(gold) != len(answers):
+            raise ValidationError({"gold": f"Give the gold marks of each of the {len(answers)} answers."})
+        keypoints = drill.keypoints.count()
+        for answer, marks in zip(answers, gold, strict=True):
+            try:
+                answer.gold = _gold(answer.position, marks, keypoints)
+            except ValidationError as error:
+                raise ValidationError({"gold": error.message_dict["answers"]}) from None
+        _different_marks((a.gold for a in answers), field="gold")
+        DrillAnswer.objects.bulk_update(answers, ["gold"])
+    return drill
+
+
+@transaction.atomic
+def drill_delete(*, drill, by) -> int:
+    """Managers delete a drill with its attempts (so agreement no longer counts it); answers how many attempts went."""
+    require_manager(by, drill.team, "delete calibration drills")
+    removed, _ = Attempt.objects.filter(drill=drill).delete()
+    Drill.objects.filter(pk=drill.pk).delete()
+    return removed
 
 
 # --- scoring a drill ------------------------------------------------------------------------------
@@ -144,6 +200,7 @@ def rubric_locked(drill, user) -> bool:
     )
 
 
+@transaction.atomic
 def attempt_submit(*, drill, by, marks) -> Attempt:
     """``by`` scores the drill blind, once: ``marks`` is one list per answer, one mark per keypoint."""
     if role(by, drill.team) != Membership.Role.INTERVIEWER:
@@ -152,6 +209,9 @@ def attempt_submit(*, drill, by, marks) -> Attempt:
         raise PermissionDenied("You wrote this drill's gold marks: the team's other interviewers score it.")
     if rubric_locked(drill, by):
         raise Conflict(LOCKED_MESSAGE)
+    # Locked as ``drill_update`` locks it: gold marks cannot change between reading them and the attempt.
+    if not Drill.objects.select_for_update().filter(pk=drill.pk).values_list("pk", flat=True):
+        raise Http404("No such drill.")
     answers = list(drill.answers.order_by("position"))
     keypoints = drill.keypoints.count()
     marks = list(marks or [])

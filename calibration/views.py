@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -11,7 +12,7 @@ from teams.models import Membership, Team
 from teams.permissions import require_manager, role
 
 from . import services
-from .forms import DrillForm, QuestionChoiceForm, RequirementForm, ScoreForm, letter
+from .forms import DrillEditForm, DrillForm, QuestionChoiceForm, RequirementForm, ScoreForm, letter
 from .models import Attempt, Drill, Requirement
 from .presenters import drill_for
 
@@ -119,6 +120,58 @@ def drill_score(request, pk):
             return redirect(drill)
     context = {"drill": drill, "data": data, "form": form}
     return render(request, "calibration/drill_detail.html", context, status=400)
+
+
+def _managed_drill(request, pk, action):
+    """The drill (404 outside its team), for its team's managers only (403 for its interviewers)."""
+    drill = _drill(request, pk)
+    require_manager(request.user, drill.team, action)
+    return drill
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def drill_edit(request, pk):
+    """The title always; the gold marks only until an interviewer has scored the drill."""
+    drill = _managed_drill(request, pk, "change calibration drills")
+    data = drill_for(drill, request.user)
+    locked = bool(data["attempts"])
+    form = DrillEditForm(request.POST if request.method == "POST" else None, drill_data=data, locked=locked)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                services.drill_update(
+                    drill=drill, by=request.user, prompt=form.cleaned_data["prompt"], gold=form.gold()
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Drill saved." if locked else "Drill saved, with its gold marks.")
+                return redirect(drill)
+        status = 400
+    context = {"drill": drill, "data": data, "form": form, "locked": locked, "locked_message": services.GOLD_LOCKED}
+    return render(request, "calibration/drill_edit.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def drill_delete(request, pk):
+    """A confirmation page saying what goes with the drill; the POST deletes it."""
+    drill = _managed_drill(request, pk, "delete calibration drills")
+    if request.method == "POST":
+        removed = services.drill_delete(drill=drill, by=request.user)
+        messages.success(
+            request,
+            f"Drill deleted, with {removed} attempt{pluralize(removed)}: agreement figures no longer count it.",
+        )
+        return redirect("calibration:list", team_pk=drill.team_id)
+    context = {
+        "drill": drill,
+        "attempts": drill.attempts.count(),
+        "requirement": Requirement.objects.filter(team=drill.team).exists(),
+    }
+    return render(request, "calibration/drill_delete.html", context)
 
 
 @require_POST
