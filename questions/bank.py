@@ -8,6 +8,7 @@ questions or sets, nor sessions.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from django.db import transaction
 
 from . import rules
 from .models import Difficulty, Question, QuestionSet, QuestionSetItem, Tag, Visibility
-from .services import sync_keypoints
+from .services import sync_keypoints_many
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same data, seven times faster
+_last_read: list = [None, None]  # the last valid bank read: (directory, file contents), Bank
 
 
 class BankError(Exception):
@@ -35,18 +38,31 @@ class Bank:
 
 
 def read_bank(directory: Path = BANK_DIR) -> Bank:
-    """Read and validate the bank files; raise BankError naming every problem found."""
+    """Read and validate the bank files; raise BankError naming every problem found.
+
+    A valid bank is remembered per process, keyed by the files' exact contents, so reading
+    unchanged files again costs only reading their bytes; each caller gets its own copy.
+    """
+    texts = {path.name: path.read_text() for path in sorted(directory.glob("*.yaml"))}
+    key = (directory, tuple(texts.items()))
+    if _last_read[0] != key:
+        _last_read[:] = [None, None]
+        _last_read[:] = [key, _check_bank(texts, directory)]
+    return copy.deepcopy(_last_read[1])
+
+
+def _check_bank(texts: dict[str, str], directory: Path) -> Bank:
     problems: list[str] = []
-    tags = yaml.safe_load((directory / "tags.yaml").read_text()) or {}
+    tags = _load_yaml(texts, directory, "tags.yaml") or {}
     questions: list[dict] = []
-    for path in sorted(directory.glob("aws_*.yaml")):
-        entries = yaml.safe_load(path.read_text()) or []
+    for name in sorted(n for n in texts if n.startswith("aws_")):
+        entries = yaml.load(texts[name], Loader=_YAML_LOADER) or []
         for i, entry in enumerate(entries, 1):
             checked, entry_problems = check_entry(entry, tags)
-            problems += [f"{path.name} entry {i}: {p}" for p in entry_problems]
+            problems += [f"{name} entry {i}: {p}" for p in entry_problems]
             if checked is not None:
                 questions.append(checked)
-    sets = yaml.safe_load((directory / "sets.yaml").read_text()) or []
+    sets = _load_yaml(texts, directory, "sets.yaml") or []
     seen_keys, seen_prompts = set(), set()
     for q in questions:
         if q.get("key") in seen_keys:
@@ -65,6 +81,13 @@ def read_bank(directory: Path = BANK_DIR) -> Bank:
         raise BankError(problems)
     questions.sort(key=lambda q: q["number"])
     return Bank(tags=tags, questions=questions, sets=sets)
+
+
+def _load_yaml(texts: dict[str, str], directory: Path, name: str):
+    """A required file: missing, it fails as reading it always did (FileNotFoundError)."""
+    if name not in texts:
+        (directory / name).read_text()
+    return yaml.load(texts[name], Loader=_YAML_LOADER)
 
 
 class _BankQuestion(rules.QuestionInputSerializer):
@@ -96,71 +119,122 @@ def check_entry(entry, tags: dict[str, str]) -> tuple[dict | None, list[str]]:
 
 @transaction.atomic
 def load_bank(bank: Bank | None = None) -> dict[str, int]:
-    """Create or update the bank in the database; return counts of what changed."""
+    """Create or update the bank in the database; return counts of what changed.
+
+    Reads what exists in a few queries, inserts new rows in bulk and saves only rows that changed.
+    """
     bank = bank or read_bank()
     counts = {"questions_created": 0, "questions_updated": 0, "sets_created": 0, "sets_updated": 0}
+    tags = _load_tags(bank.tags)
 
-    tags = {}
-    for slug, name in bank.tags.items():
-        tag, _ = Tag.objects.update_or_create(slug=slug, defaults={"name": name})
-        tags[slug] = tag
-
+    existing = {q.bank_key: q for q in Question.objects.select_for_update().filter(bank_key__in=_keys(bank.questions))}
     by_key: dict[str, Question] = {}
+    new = []
     for entry in bank.questions:
-        question, created = Question.objects.update_or_create(
-            bank_key=entry["key"],
-            defaults={
-                "number": entry["number"],
-                "prompt": entry["prompt"].strip(),
-                "context": (entry.get("context") or "").strip(),
-                "difficulty": entry["difficulty"],
-                "reference_answer": entry["reference_answer"].strip(),
-                "owner": None,
-                "team": None,
-                "visibility": Visibility.PUBLIC,
-                "is_archived": False,
-            },
-            create_defaults={
-                "slug": entry["key"],
-                "number": entry["number"],
-                "prompt": entry["prompt"].strip(),
-                "context": (entry.get("context") or "").strip(),
-                "difficulty": entry["difficulty"],
-                "reference_answer": entry["reference_answer"].strip(),
-                "visibility": Visibility.PUBLIC,
-            },
-        )
-        counts["questions_created" if created else "questions_updated"] += 1
-        question.tags.set([tags[slug] for slug in entry["tags"]])
-        sync_keypoints(question, entry["keypoints"])
+        values = {
+            "number": entry["number"],
+            "prompt": entry["prompt"].strip(),
+            "context": (entry.get("context") or "").strip(),
+            "difficulty": entry["difficulty"],
+            "reference_answer": entry["reference_answer"].strip(),
+            "owner_id": None,
+            "team_id": None,
+            "visibility": Visibility.PUBLIC,
+            "is_archived": False,
+        }
+        question = existing.get(entry["key"])
+        counts["questions_updated" if question else "questions_created"] += 1
+        if question is None:
+            question = Question(bank_key=entry["key"], slug=entry["key"], **values)
+            new.append(question)
+        else:
+            _save_changed(question, values)
         by_key[entry["key"]] = question
+    Question.objects.bulk_create(new)
+    _set_question_tags([(by_key[e["key"]], [tags[slug] for slug in e["tags"]]) for e in bank.questions])
+    sync_keypoints_many([(by_key[e["key"]], e["keypoints"]) for e in bank.questions])
 
+    existing_sets = {
+        s.bank_key: s for s in QuestionSet.objects.select_for_update().filter(bank_key__in=_keys(bank.sets))
+    }
+    qsets, new = [], []
     for spec in bank.sets:
-        qset, created = QuestionSet.objects.update_or_create(
-            bank_key=spec["key"],
-            defaults={
-                "title": spec["title"],
-                "description": spec.get("description", ""),
-                "owner": None,
-                "team": None,
-                "visibility": Visibility.PUBLIC,
-            },
-        )
-        counts["sets_created" if created else "sets_updated"] += 1
+        values = {
+            "title": spec["title"],
+            "description": spec.get("description", ""),
+            "owner_id": None,
+            "team_id": None,
+            "visibility": Visibility.PUBLIC,
+        }
+        qset = existing_sets.get(spec["key"])
+        counts["sets_updated" if qset else "sets_created"] += 1
+        if qset is None:
+            qset = QuestionSet(bank_key=spec["key"], **values)
+            new.append(qset)
+        else:
+            _save_changed(qset, values)
+        qsets.append(qset)
+    QuestionSet.objects.bulk_create(new)
+    _set_items(qsets, bank, by_key)
+
+    # Questions dropped from the bank files stay in the database for the sessions that used
+    # them, but are archived so nobody starts new work with them.
+    Question.objects.filter(bank_key__isnull=False).exclude(bank_key__in=by_key).update(is_archived=True)
+    return counts
+
+
+def _keys(entries: list[dict]) -> list[str]:
+    return [entry["key"] for entry in entries]
+
+
+def _save_changed(obj, values: dict) -> None:
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save(update_fields=[*changed, "updated_at"])
+
+
+def _load_tags(names: dict[str, str]) -> dict[str, Tag]:
+    tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=list(names))}
+    for slug, name in names.items():
+        if slug in tags and tags[slug].name != name:
+            tags[slug].name = name
+            tags[slug].save(update_fields=["name"])
+    new = [Tag(slug=slug, name=name) for slug, name in names.items() if slug not in tags]
+    Tag.objects.bulk_create(new)
+    return {**tags, **{tag.slug: tag for tag in new}}
+
+
+def _set_question_tags(pairs: list[tuple[Question, list[Tag]]]) -> None:
+    """``question.tags.set(tags)`` for each pair, in one read, one insert and one delete."""
+    through = Question.tags.through
+    wanted = {(question.pk, tag.pk) for question, tags in pairs for tag in tags}
+    rows = through.objects.filter(question_id__in=[question.pk for question, _ in pairs])
+    have = {(row.question_id, row.tag_id): row.pk for row in rows}
+    stale = [pk for pair, pk in have.items() if pair not in wanted]
+    if stale:
+        through.objects.filter(pk__in=stale).delete()
+    through.objects.bulk_create(through(question_id=q, tag_id=t) for q, t in sorted(wanted - set(have)))
+
+
+def _set_items(qsets: list[QuestionSet], bank: Bank, by_key: dict[str, Question]) -> None:
+    """Each set holds the bank questions of its difficulty or tags, in bank order; unchanged sets are left alone."""
+    current: dict[int, list[int]] = {qset.pk: [] for qset in qsets}
+    items = QuestionSetItem.objects.filter(question_set__in=qsets).order_by("question_set", "position")
+    for set_id, question_id in items.values_list("question_set_id", "question_id"):
+        current[set_id].append(question_id)
+    stale, new = [], []
+    for qset, spec in zip(qsets, bank.sets, strict=True):
         members = [
             by_key[q["key"]]
             for q in bank.questions
             if (spec.get("difficulty") and q["difficulty"] == spec["difficulty"])
             or (set(spec.get("tags", [])) & set(q["tags"]))
         ]
-        current = list(qset.items.order_by("position").values_list("question_id", flat=True))
-        if current != [q.pk for q in members]:
-            qset.items.all().delete()
-            QuestionSetItem.objects.bulk_create(
-                QuestionSetItem(question_set=qset, question=q, position=i) for i, q in enumerate(members, 1)
-            )
-
-    # Questions dropped from the bank files stay in the database for the sessions that used
-    # them, but are archived so nobody starts new work with them.
-    Question.objects.filter(bank_key__isnull=False).exclude(bank_key__in=by_key).update(is_archived=True)
-    return counts
+        if current[qset.pk] != [q.pk for q in members]:
+            stale.append(qset.pk)
+            new += [QuestionSetItem(question_set=qset, question=q, position=i) for i, q in enumerate(members, 1)]
+    if stale:
+        QuestionSetItem.objects.filter(question_set_id__in=stale).delete()
+    QuestionSetItem.objects.bulk_create(new)

@@ -81,23 +81,35 @@ def tags_from_names(names) -> list[Tag]:
 
 def sync_keypoints(question: Question, keypoints: list[dict]) -> None:
     """Make the question's keypoints these, updating rows in place by position."""
-    existing = {kp.position: kp for kp in question.keypoints.all()}
-    for position, spec in enumerate(keypoints, 1):
-        values = {
-            "text": spec["text"].strip(),
-            "weight": spec["weight"],
-            "evidence": spec.get("evidence", []),
-            "contradicts": spec.get("contradicts", []),
-        }
-        kp = existing.pop(position, None)
-        if kp is None:
-            RubricKeypoint.objects.create(question=question, position=position, **values)
-        elif any(getattr(kp, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(kp, k, v)
-            kp.save(update_fields=list(values))
-    if existing:
-        RubricKeypoint.objects.filter(pk__in=[kp.pk for kp in existing.values()]).delete()
+    sync_keypoints_many([(question, keypoints)])
+
+
+def sync_keypoints_many(pairs: list[tuple[Question, list[dict]]]) -> None:
+    """``sync_keypoints`` for many saved questions: one read, one insert, one delete, a save per changed row."""
+    existing: dict[int, dict[int, RubricKeypoint]] = {question.pk: {} for question, _ in pairs}
+    for kp in RubricKeypoint.objects.filter(question_id__in=list(existing)):
+        existing[kp.question_id][kp.position] = kp
+    new, dropped = [], []
+    for question, keypoints in pairs:
+        current = existing[question.pk]
+        for position, spec in enumerate(keypoints, 1):
+            values = {
+                "text": spec["text"].strip(),
+                "weight": spec["weight"],
+                "evidence": spec.get("evidence", []),
+                "contradicts": spec.get("contradicts", []),
+            }
+            kp = current.pop(position, None)
+            if kp is None:
+                new.append(RubricKeypoint(question=question, position=position, **values))
+            elif any(getattr(kp, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(kp, k, v)
+                kp.save(update_fields=list(values))
+        dropped += [kp.pk for kp in current.values()]
+    if dropped:
+        RubricKeypoint.objects.filter(pk__in=dropped).delete()
+    RubricKeypoint.objects.bulk_create(new)
 
 
 def _check_question(**fields) -> dict:
