@@ -3,7 +3,9 @@ locked once someone has scored it (409); a deletion takes the drill's attempts w
 
 import pytest
 import yaml
+from django.core.exceptions import ValidationError
 from django.db.models.signals import pre_delete
+from django.http import Http404
 from django.urls import reverse
 
 from calibration import services
@@ -217,3 +219,17 @@ def test_the_schema_documents_changing_and_deleting(client):
     assert item["patch"]["operationId"] == "drills_partial_update" and "409" in item["patch"]["responses"]
     assert item["delete"]["operationId"] == "drills_destroy" and "204" in item["delete"]["responses"]
     assert "put" not in item
+
+
+@pytest.mark.parametrize("prompt", ["   ", "x" * 301])
+def test_the_service_refuses_a_blank_or_long_title(owner, drill, prompt):
+    with pytest.raises(ValidationError) as refused:
+        services.drill_update(drill=drill, by=owner, prompt=prompt)
+    assert "prompt" in refused.value.message_dict and Drill.objects.get().prompt == drill.prompt
+
+
+def test_a_drill_deleted_meanwhile_cannot_be_scored(owner, teammate, drill):
+    services.drill_delete(drill=drill, by=owner)
+    with pytest.raises(Http404):
+        services.attempt_submit(drill=drill, by=teammate, marks=MINE)
+    assert not Attempt.objects.exists()
