@@ -230,12 +230,26 @@ class Question(models.Model):
 
 def unique_slug(model, text, max_length=90):
     """A slug from the text, numbered when taken; one query whatever the number of clashes."""
-    base = slugify(text)[:max_length].strip("-") or "item"
-    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slugs(model, [text], max_length)[0]
+
+
+def unique_slugs(model, texts, max_length=90) -> list[str]:
+    """``unique_slug`` for each text, as if each were saved before the next; one query in all."""
+    bases = [slugify(text)[:max_length].strip("-") or "item" for text in texts]
+    unique, taken = sorted(set(bases)), set()
+    for i in range(0, len(unique), 200):  # a short OR a query: SQLite limits how deep an expression goes
+        starts = Q()
+        for base in unique[i : i + 200]:
+            starts |= Q(slug__startswith=base)
+        taken.update(model.objects.filter(starts).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 class RubricKeypoint(models.Model):

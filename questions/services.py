@@ -22,6 +22,7 @@ from .models import (
     Tag,
     Visibility,
     question_used_filter,
+    unique_slugs,
     visible_to,
 )
 
@@ -147,6 +148,37 @@ def question_create(
     data = _check_question(**fields, keypoints=keypoints, tags=tags)
     team = check_visibility(user=owner, visibility=visibility, team=team)
     return _save_question(Question(owner=owner, visibility=visibility, team=team), data)
+
+
+@transaction.atomic
+def questions_create_many(*, owner, questions: list[dict], visibility=Visibility.PRIVATE, team=None) -> list[Question]:
+    """``question_create`` for each of ``questions`` (its keyword arguments), all or none, in bulk.
+
+    Checks each question as ``question_create`` does, in order; a ValidationError carries
+    ``item``, the 1-based number of the question it concerns.
+    """
+    checked = []
+    for item, fields in enumerate(questions, 1):
+        try:
+            checked.append(_check_question(**{"context": "", "reference_answer": "", "tags": (), **fields}))
+            if item == 1:
+                team = check_visibility(user=owner, visibility=visibility, team=team)
+        except ValidationError as exc:
+            exc.item = item
+            raise
+    names = list(dict.fromkeys(name for data in checked for name in data["tags"]))
+    tags = dict(zip(names, tags_from_names(names), strict=True))
+    slugs = unique_slugs(Question, [data["prompt"] for data in checked])
+    created = []
+    for data, slug in zip(checked, slugs, strict=True):
+        values = {name: value for name, value in data.items() if name not in ("keypoints", "tags")}
+        created.append(Question(owner=owner, visibility=visibility, team=team, slug=slug, **values))
+    Question.objects.bulk_create(created)
+    through = Question.tags.through
+    links = {(q.pk, tags[name].pk) for q, data in zip(created, checked, strict=True) for name in data["tags"]}
+    through.objects.bulk_create(through(question_id=q, tag_id=t) for q, t in sorted(links))
+    sync_keypoints_many([(q, data["keypoints"]) for q, data in zip(created, checked, strict=True)])
+    return created
 
 
 @transaction.atomic

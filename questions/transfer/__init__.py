@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from .. import rules
 from ..models import Question, QuestionSet, RubricKeypoint, Visibility
-from ..services import question_create, set_create
+from ..services import questions_create_many, set_create
 from .checks import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -240,18 +240,18 @@ def import_set(*, owner, data: dict, visibility=Visibility.PRIVATE, team=None) -
                 "pk", "bank_key"
             )
         }
-        ids = []
-        for item, spec in enumerate(questions, 1):
-            linked = bank.get(spec.get("key"))
-            if linked is not None:
-                ids.append(linked.pk)
-                continue
-            try:
-                fields = {name: value for name, value in spec.items() if name != "key"}
-                question = question_create(owner=owner, visibility=visibility, team=team, **fields)
-            except ValidationError as exc:
-                raise TransferError(_service_errors(exc, item=item)) from exc
-            ids.append(question.pk)
+        items = [item for item, spec in enumerate(questions, 1) if spec.get("key") not in bank]
+        try:
+            created = questions_create_many(
+                owner=owner,
+                visibility=visibility,
+                team=team,
+                questions=[{n: v for n, v in questions[item - 1].items() if n != "key"} for item in items],
+            )
+        except ValidationError as exc:
+            raise TransferError(_service_errors(exc, item=items[exc.item - 1])) from exc
+        new = dict(zip(items, created, strict=True))
+        ids = [new[item].pk if item in new else bank[spec["key"]].pk for item, spec in enumerate(questions, 1)]
         spec = {**data["set"], "title": free_title(owner, data["set"]["title"])}
         try:
             return set_create(owner=owner, visibility=visibility, team=team, question_ids=ids, **spec)
