@@ -10,6 +10,8 @@ signed in with an API token; ids drawn by the fuzzer mostly name nothing, which 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -60,7 +62,19 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler(), config=CO
 
 
 @pytest.fixture
-def fuzzer(db):
+def keep_the_test_connection():
+    """The WSGI handler is called directly, not through Django's test client, so its request signals
+    would close the database connection that holds the test's transaction (on PostgreSQL; SQLite's
+    in-memory one ignores it). Disconnected here, as the test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzzer(db, keep_the_test_connection):
     """A team manager with a question set and a peer session of their own, signed in by TOKEN."""
     user = UserFactory(username="fuzzer")
     team = TeamFactory(name="Fuzz team")
