@@ -21,7 +21,8 @@ from .services import sync_keypoints_many
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same data, seven times faster
-_last_read: list = [None, None]  # the last valid bank read: (directory, file contents), Bank
+_checked_files: dict[tuple, tuple[list[dict], list[str]]] = {}  # recently read files: entries, problems
+_CHECKED_FILES_KEPT = 20
 
 
 class BankError(Exception):
@@ -40,28 +41,22 @@ class Bank:
 def read_bank(directory: Path = BANK_DIR) -> Bank:
     """Read and validate the bank files; raise BankError naming every problem found.
 
-    A valid bank is remembered per process, keyed by the files' exact contents, so reading
-    unchanged files again costs only reading their bytes; each caller gets its own copy.
+    Each question file's checked entries are remembered per process, keyed by its name and
+    exact contents and those of tags.yaml, so reading unchanged files again skips parsing and
+    checking them; each caller gets its own copy.
     """
     texts = {path.name: path.read_text() for path in sorted(directory.glob("*.yaml"))}
-    key = (directory, tuple(texts.items()))
-    if _last_read[0] != key:
-        _last_read[:] = [None, None]
-        _last_read[:] = [key, _check_bank(texts, directory)]
-    return copy.deepcopy(_last_read[1])
-
-
-def _check_bank(texts: dict[str, str], directory: Path) -> Bank:
     problems: list[str] = []
     tags = _load_yaml(texts, directory, "tags.yaml") or {}
     questions: list[dict] = []
     for name in sorted(n for n in texts if n.startswith("aws_")):
-        entries = yaml.load(texts[name], Loader=_YAML_LOADER) or []
-        for i, entry in enumerate(entries, 1):
-            checked, entry_problems = check_entry(entry, tags)
-            problems += [f"{name} entry {i}: {p}" for p in entry_problems]
-            if checked is not None:
-                questions.append(checked)
+        key = (texts["tags.yaml"], name, texts[name])
+        file_questions, file_problems = _checked_files.pop(key, None) or _check_file(name, texts[name], tags)
+        _checked_files[key] = (file_questions, file_problems)  # the most recently used last
+        questions += copy.deepcopy(file_questions)
+        problems += file_problems
+    while len(_checked_files) > _CHECKED_FILES_KEPT:
+        del _checked_files[next(iter(_checked_files))]
     sets = _load_yaml(texts, directory, "sets.yaml") or []
     seen_keys, seen_prompts = set(), set()
     for q in questions:
@@ -81,6 +76,17 @@ def _check_bank(texts: dict[str, str], directory: Path) -> Bank:
         raise BankError(problems)
     questions.sort(key=lambda q: q["number"])
     return Bank(tags=tags, questions=questions, sets=sets)
+
+
+def _check_file(name: str, text: str, tags: dict[str, str]) -> tuple[list[dict], list[str]]:
+    """A question file's entries as ``check_entry`` cleans them, and their problems."""
+    questions, problems = [], []
+    for i, entry in enumerate(yaml.load(text, Loader=_YAML_LOADER) or [], 1):
+        checked, entry_problems = check_entry(entry, tags)
+        problems += [f"{name} entry {i}: {p}" for p in entry_problems]
+        if checked is not None:
+            questions.append(checked)
+    return questions, problems
 
 
 def _load_yaml(texts: dict[str, str], directory: Path, name: str):
