@@ -175,8 +175,9 @@ def test_the_opposite_word_said_of_the_same_thing_makes_it_missed():
 def test_the_ablation_prints_what_each_check_earns(capsys):
     from django.core.management import call_command
 
-    call_command("eval_suggestions", "--ablate")
+    call_command("eval_suggestions", "--ablate", "--questions", "4")  # the README's figures use all of them
     out = capsys.readouterr().out
+    assert "questions" in out and out.count(" 4 questions") == 2  # four of each part
     assert "== development" in out and "== held-out" in out and "What each check earns" in out
     checks = ("all checks", "without negation", "without subject", "without contradicts", "without numbers")
     for check in checks + ("without synonyms", "without loose_phrases"):
@@ -380,3 +381,10 @@ def test_a_keypoint_naming_no_service_is_about_the_questions_service():
     assert [s.verdict for s in suggest(elsewhere, keypoint, prompt=prompt)] != ["covered"]
     # A question that names no service checks no subject.
     assert [s.verdict for s in suggest(elsewhere, keypoint, prompt="Which workflow type?")] == ["covered"]
+
+
+def test_a_quick_look_needs_at_least_one_question():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="from 1"):
+        call_command("eval_suggestions", "--questions", "0")

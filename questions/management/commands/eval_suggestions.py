@@ -113,11 +113,21 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
         parser.add_argument("--ablate", action="store_true", help="F1 for 'covered' without each check (dev part).")
         parser.add_argument("--fit", action="store_true", help="Fit the linear model's weights on the dev part only.")
+        parser.add_argument(
+            "--questions",
+            type=int,
+            metavar="N",
+            help="Only the first N questions of each part: a quick look (the README's figures use them all).",
+        )
 
-    def handle(self, *args, json: bool = False, ablate: bool = False, fit: bool = False, **options):
+    def handle(self, *args, json: bool = False, ablate: bool = False, fit: bool = False, questions=None, **options):
         items = load_items()
         if not items:
             raise CommandError(f"No evaluation answers in {EVAL_DIR}.")
+        if questions is not None:
+            if questions < 1:
+                raise CommandError("--questions takes a number from 1.")
+            items = _first_questions(items, questions)
         dev = [i for i in items if i["part"] == "dev"]
         if fit:
             return self._fit(dev)
@@ -195,6 +205,14 @@ class Command(BaseCommand):
                     f"partial {r['scores']['partial']['f1']:.3f}, false covered misconception "
                     f"{wrong['misconception']:.1%} neighbour {wrong['neighbour']:.1%}"
                 )
+
+
+def _first_questions(items, n):
+    """The items of the first ``n`` questions (by number) of each part."""
+    keep = set()
+    for part in {i["part"] for i in items}:
+        keep |= {(part, q) for q in sorted({i["q"]["number"] for i in items if i["part"] == part})[:n]}
+    return [i for i in items if (i["part"], i["q"]["number"]) in keep]
 
 
 def _json_dumps(data) -> str:
