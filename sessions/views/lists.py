@@ -19,14 +19,17 @@ from ..services import feedback_owed
 @login_required
 @require_safe
 def session_list(request):
+    # The page's 100 first, then their scores: annotating the whole (distinct) history would compute
+    # a score for every session the user ever had, which grows with it. Still one query.
+    page = InterviewSession.objects.for_user(request.user).order_by("-created_at", "-pk").values("pk")[:100]
     sessions = (
-        InterviewSession.objects.for_user(request.user)
+        InterviewSession.objects.filter(pk__in=page)
         .select_related("interviewer", "candidate", "team")
         .annotate(
             score=session_score_sql(),
             feedback_owed=Exists(feedback_owed().filter(session=OuterRef("pk"), user=request.user)),
         )
-        .order_by("-created_at", "-pk")[:100]
+        .order_by("-created_at", "-pk")
     )
     sessions = list(sessions)
     for session in sessions:  # rounded as the session's own page rounds it
