@@ -2,13 +2,15 @@
 
 Times are stored in UTC. ``TimeZoneMiddleware`` activates the signed-in user's zone, so templates
 and forms show and read times in it. The zone is looked up only when a time is actually shown or
-read (``UserZone`` is lazy), so pages without times run no extra query.
+read (``UserZone`` is lazy), so pages without times run no extra query, and the middleware does
+not load the user either.
 """
 
 import zoneinfo
 from datetime import UTC, tzinfo
 from functools import cache
 
+from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
 
@@ -80,8 +82,11 @@ class TimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Asking ``user.is_authenticated`` here would load the user before every view, even one that
+        # never needs it (the live room's poll). Only a session that names a user can sign one in;
+        # for those the zone is activated unresolved, and ``UserZone`` asks (UTC if nobody is signed in).
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and SESSION_KEY in getattr(request, "session", {}):
             timezone.activate(UserZone(user))
         else:
             timezone.deactivate()
