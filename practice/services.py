@@ -17,6 +17,7 @@ from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
 from common.refusals import Conflict
+from sessions import live
 from sessions import services as session_services
 from sessions.models import InterviewSession, Mark, MarkValue, Mode, Status
 
@@ -332,4 +333,5 @@ def account_delete(*, user, password: str) -> None:
     Reviewer.objects.filter(user=user, session_id__in=kept).update(user=ghost)
     InterviewSession.objects.filter(pk__in=kept, interviewer=user).update(interviewer=ghost)
     InterviewSession.objects.filter(pk__in=kept, candidate=user).update(candidate=ghost, candidate_email="")
+    live.forget(*kept)  # who is in these rooms changed, by updates, which send no signal
     user.delete()

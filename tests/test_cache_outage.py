@@ -11,10 +11,14 @@ import time
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from sessions import services
 
 from .conftest import login
-from .factories import PASSWORD, UserFactory
+from .factories import PASSWORD, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +114,36 @@ def test_a_write_missed_while_redis_was_away_is_not_served_stale_later(redis_ser
     assert redis_cache.get("session-x") is None  # healed: the stale value was deleted first
     redis_cache.set("session-x", "fresh")
     assert redis_cache.get("session-x") == "fresh"
+
+
+def test_the_live_room_poll_answers_without_redis_and_misses_no_change_it_made_while_away(
+    client, redis_server, redis_cache
+):
+    owner, candidate = UserFactory(username="lead"), UserFactory(username="taker")
+    questions = [QuestionFactory(prompt=f"Outage question {n}?") for n in (1, 2, 3)]
+    session = services.session_create(by=owner, mode="peer", question_ids=[q.pk for q in questions])
+    services.session_join(token=session.invite_token, user=candidate)
+    session.refresh_from_db()
+    login(client, candidate)
+    poll = f"/sessions/{session.pk}/poll/"
+    assert client.get(poll, {"v": session.version}).status_code == 204
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(poll, {"v": session.version}).status_code == 204
+    assert len(warm) == 0  # answered from Redis
+
+    # Paused, Redis keeps the room as it was but does not hear that it moved on.
+    redis_server.process.send_signal(signal.SIGSTOP)
+    try:
+        services.advance(session=session, by=owner)
+    finally:
+        redis_server.process.send_signal(signal.SIGCONT)
+    assert client.get(poll, {"v": session.version})["HX-Refresh"] == "true"  # not the old "nothing new"
+    session.refresh_from_db()
+
+    redis_server.stop()
+    assert client.get(poll, {"v": session.version}).status_code == 204  # from the database
+    services.advance(session=session, by=owner)
+    assert client.get(poll, {"v": session.version})["HX-Refresh"] == "true"
+    candidate.is_active = False
+    candidate.save()
+    assert client.get(poll, {"v": session.version + 1}).status_code == 302  # signed out, as always

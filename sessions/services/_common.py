@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from common.refusals import Conflict
 
-from .. import scoring
+from .. import live, scoring
 from ..models import (
     Answer,
     AnswerReview,
@@ -65,6 +65,7 @@ def _live(session):
 
 def _bump(session, field="version"):
     InterviewSession.objects.filter(pk=session.pk).update(**{field: F(field) + 1})
+    live.forget(session.pk)  # an update sends no signal
 
 
 def _show(session, position):

@@ -13,6 +13,7 @@ from common.refusals import Conflict
 from questions.models import Question, QuestionSet
 from teams.models import Membership, Team
 
+from .. import live
 from ..models import (
     Answer,
     AnswerKeypoint,
@@ -236,6 +237,7 @@ def session_join(*, token: str, user) -> InterviewSession:
     )
     if claimed != 1:
         raise Conflict("This invite link has already been used by another candidate.")
+    live.forget(session.pk)  # a new candidate and version, by an update, which sends no signal
     session.refresh_from_db()
     _show(session, session.current_position)
     return session

@@ -9,7 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from .. import permissions, presenters, services, suggestions
+from accounts.signed_in import signed_in_required
+
+from .. import live, permissions, presenters, services, suggestions
 from ..forms import ScorecardForm
 from ..models import Answer, InterviewSession, MarkValue, Mode, Status
 from ._shared import _after_change, _session, _write
@@ -60,24 +62,34 @@ def room(request, pk):
     return response
 
 
-@login_required
+@signed_in_required
 @require_safe
 @never_cache
 def poll(request, pk):
-    """Nothing new: 204 in at most two queries (the user, then this one). Something new: a refresh
-    (the room moved on) or the live answer fragment (the candidate typed)."""
+    """Nothing new: 204 from the cache alone, without a query (``sessions.live``, ``accounts.signed_in``).
+    Something new: a refresh (the room moved on) or the live answer fragment (the candidate typed),
+    decided from the database like anything else the cache does not answer."""
+    room = live.state(pk)
+    seen = request.GET.get("v", "")
+    if (
+        room is not None
+        and request.user_id in room.members
+        and seen == str(room.version)
+        and request.GET.get("a", str(room.answer_version)) == str(room.answer_version)
+    ):
+        return HttpResponse(status=204)
     row = (
         InterviewSession.objects.filter(pk=pk)
-        .filter(Q(candidate=request.user) | Q(reviewers__user=request.user))
+        .filter(Q(candidate=request.user_id) | Q(reviewers__user=request.user_id))
         .values_list("version", "answer_version", "mirror_id", "mirror__interviewer_id")
         .first()
     )
     if row is None:
         raise Http404("No such session.")
     version, answer_version, mirror_id, mirror_interviewer_id = row
-    if request.GET.get("v", "") != str(version):
+    if seen != str(version):
         if mirror_id:  # roles were swapped: both people move on to the mirror session
-            return HttpResponseClientRedirect(_mirror_url(mirror_id, mirror_interviewer_id == request.user.pk))
+            return HttpResponseClientRedirect(_mirror_url(mirror_id, mirror_interviewer_id == request.user_id))
         return HttpResponseClientRefresh()
     if "a" in request.GET and request.GET["a"] != str(answer_version):
         session = presenters.load(pk)
