@@ -68,3 +68,25 @@ def _increment(keys) -> None:
             cache.incr(_gen(key))
         except ValueError:
             pass  # no generation: nothing is cached under it, and the next read starts a new one
+
+
+def read_group(group: str, keys: list[str], render: Callable[[list[str]], dict[str, object]]) -> dict[str, object]:
+    """Many values that one generation guards (``forget(group)`` makes them all stale), in one round trip
+    when they are warm. ``render(missing_keys)`` gives the values of the keys that are not current."""
+    found = cache.get_many([_gen(group), *keys])
+    generation = found.get(_gen(group))
+    values, missing = {}, []
+    for key in keys:
+        entry = found.get(key)
+        if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
+            values[key] = entry[1]
+        else:
+            missing.append(key)
+    if missing:
+        if generation is None:
+            generation = _start(group)
+        fresh = render(missing)  # after the generation is known: a change from now on increments it
+        if generation is not None:
+            cache.set_many({key: (generation, value) for key, value in fresh.items()}, TIMEOUT)
+        values.update(fresh)
+    return values

@@ -7,7 +7,10 @@ class QuestionsConfig(AppConfig):
     def ready(self):
         from teams.services import register_team_dependents
 
+        from .rows import connect_signals
+
         register_team_dependents(shared_with_team)
+        connect_signals()
 
 
 def shared_with_team(team) -> str:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from . import rules
 from .models import Difficulty, Question, QuestionSet, QuestionSetItem, Tag, Visibility
+from .rows import forget_rows
 from .services import sync_keypoints_many
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
@@ -186,6 +187,7 @@ def load_bank(bank: Bank | None = None) -> dict[str, int]:
     # Questions dropped from the bank files stay in the database for the sessions that used
     # them, but are archived so nobody starts new work with them.
     Question.objects.filter(bank_key__isnull=False).exclude(bank_key__in=by_key).update(is_archived=True)
+    forget_rows()  # the topics were set in bulk, which sends no signal
     return counts
 
 
