@@ -34,11 +34,16 @@ def _stamp(user_id) -> str | None:
     return user.get_session_auth_hash()
 
 
-def user_id(request):
+def user_id(request, also=None):
     """The id of the user ``request.user`` would be, read from the session and the cache; None when
     that needs the database: nobody signed in, another backend, an inactive or deleted user, a
     session hash that is not the user's current one (Django then logs the session out, or renews
-    it under a rotated SECRET_KEY), or the cache away. Then ask ``request.user``."""
+    it under a rotated SECRET_KEY), or the cache away. Then ask ``request.user``.
+
+    ``also``: more keys and loaders for ``common.cached.read``, read in the same round trip; their
+    values are left in ``request.cached`` (only those read: none when the session names nobody).
+    """
+    request.cached = {}
     session = getattr(request, "session", None)
     if session is None:
         return None
@@ -51,18 +56,22 @@ def user_id(request):
     if backend != MODEL_BACKEND or backend not in settings.AUTHENTICATION_BACKENDS or not session_hash:
         return None
     key = stamp_key(found)
-    stamp = cached.read({key: lambda: _stamp(found)})[key]
+    request.cached = cached.read({key: lambda: _stamp(found), **(also or {})})
+    stamp = request.cached.pop(key)
     if stamp is None or not constant_time_compare(session_hash, stamp):
         return None
     return found
 
 
-def signed_in_required(view):
+def signed_in_required(view=None, *, also=None):
     """``login_required`` for a view that needs only the user's id, which it finds in ``request.user_id``.
 
     Known from the session and the cache (``user_id``), the user is not loaded; otherwise
-    ``login_required`` decides exactly as before, loading the user.
+    ``login_required`` decides exactly as before, loading the user. ``also(**view_kwargs)``: cache
+    keys and loaders the view wants read in the same round trip (``request.cached``).
     """
+    if view is None:
+        return lambda view: signed_in_required(view, also=also)
 
     @wraps(view)
     def with_loaded_user(request, *args, **kwargs):
@@ -73,7 +82,7 @@ def signed_in_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        known = user_id(request)
+        known = user_id(request, also(**kwargs) if also else None)
         if known is None:
             return checked(request, *args, **kwargs)
         request.user_id = known

@@ -27,9 +27,17 @@ def key(pk) -> str:
     return f"room:{pk}"
 
 
-def state(pk) -> Room | None:
-    """The session's versions and members, None if there is no such session."""
-    return cached.read({key(pk): lambda: _load(pk)})[key(pk)]
+def loaders(pk) -> dict:
+    """What ``common.cached.read`` needs to read the state (``signed_in_required(also=...)``)."""
+    return {key(pk): lambda: _load(pk)}
+
+
+def state(pk, already=None) -> Room | None:
+    """The session's versions and members, None if there is no such session. ``already``: values
+    read with others (``request.cached``), used when they hold it."""
+    if already and key(pk) in already:
+        return already[key(pk)]
+    return cached.read(loaders(pk))[key(pk)]
 
 
 def _load(pk) -> Room | None:

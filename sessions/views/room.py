@@ -62,14 +62,14 @@ def room(request, pk):
     return response
 
 
-@signed_in_required
+@signed_in_required(also=live.loaders)  # the user's stamp and the room in one cache round trip
 @require_safe
 @never_cache
 def poll(request, pk):
     """Nothing new: 204 from the cache alone, without a query (``sessions.live``, ``accounts.signed_in``).
     Something new: a refresh (the room moved on) or the live answer fragment (the candidate typed),
     decided from the database like anything else the cache does not answer."""
-    room = live.state(pk)
+    room = live.state(pk, request.cached)
     seen = request.GET.get("v", "")
     if (
         room is not None
