@@ -21,6 +21,7 @@ from teams.models import Team
 
 from . import rules, services
 from .models import Difficulty, Question, QuestionSet, QuestionSetItem, RubricKeypoint, Tag, Visibility
+from .rows import listed
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -147,9 +148,9 @@ class QuestionViewSet(viewsets.ModelViewSet):
     pagination_class = StrictPageNumberPagination
 
     def get_queryset(self):
-        qs = Question.objects.for_user(self.request.user).prefetch_related("tags")
+        qs = Question.objects.for_user(self.request.user)
         if self.action != "list":
-            return qs.prefetch_related("keypoints")
+            return qs.prefetch_related("tags", "keypoints")
         query = self.request.query_params
         params = QuestionFilterSerializer(
             data={
@@ -163,6 +164,14 @@ class QuestionViewSet(viewsets.ModelViewSet):
             qs.with_difficulty(data.get("difficulty"))
             .with_tags(data.get("tag"))
             .search(data.get("search"), user=self.request.user)
+        )
+
+    def list(self, request, *args, **kwargs):
+        # Each question as the list shows it is the same for everybody: kept in the cache with the
+        # page's rows (questions/rows.py); which questions a caller sees is the query, per request.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(
+            listed(page, lambda questions: QuestionListSerializer(questions, many=True).data)
         )
 
     def get_serializer_context(self):

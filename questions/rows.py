@@ -1,4 +1,4 @@
-"""The question list's rows and topic checkboxes, rendered once and shared from the cache.
+"""The question list's rows and topic checkboxes (and the API's list items), made once and shared from the cache.
 
 A row shows what every user sees the same of a question (its prompt, difficulty and topics), so it
 is rendered once for everybody; who may see which question is still decided per request, by the
@@ -23,22 +23,28 @@ TEMPLATE = "questions/_question_row.html"
 FILTER_TEMPLATE = "questions/_topic_filter.html"
 
 
-def _key(question) -> str:
-    return f"{GROUP}:{question.pk}:{question.updated_at.timestamp()}"
-
-
 def rendered_rows(questions) -> list[str]:
-    """Each question's row (HTML), in order: from the cache, or rendered (one query for the topics of all missing)."""
+    """Each question's row on the list page (HTML), in order."""
+    return _per_question(questions, "row", lambda missing: [render_to_string(TEMPLATE, {"q": q}) for q in missing])
+
+
+def listed(questions, represent) -> list:
+    """Each question as the API lists it, in order; ``represent(questions)`` gives them in order."""
+    return _per_question(questions, "api", represent)
+
+
+def _per_question(questions, kind: str, make) -> list:
+    """``make(questions)`` of each question, from the cache, or made (one query for the topics of all missing)."""
     questions = list(questions)
-    by_key = {_key(q): q for q in questions}
+    by_key = {f"{GROUP}:{kind}:{q.pk}:{q.updated_at.timestamp()}": q for q in questions}
 
     def render(keys):
         missing = [by_key[key] for key in keys]
         prefetch_related_objects(missing, "tags")
-        return {key: render_to_string(TEMPLATE, {"q": q}) for key, q in zip(keys, missing, strict=True)}
+        return dict(zip(keys, make(missing), strict=True))
 
-    html = cached.read_group(GROUP, list(by_key), render)
-    return [html[_key(q)] for q in questions]
+    found = cached.read_group(GROUP, list(by_key), render)
+    return [found[key] for key in by_key]
 
 
 def topic_filter(tags, ticked) -> str:

@@ -127,3 +127,15 @@ def test_the_topic_checkboxes_show_a_new_topic_at_once_and_tick_what_the_request
     ticked = _page(client, tag="iam")[0].split('class="tag-filter"', 1)[1].split("</fieldset>")[0]
     assert 'value="iam" id="id_tag_0" checked' in ticked and 'value="vpc" id="id_tag_1">' in ticked
     assert "checked" not in _page(client)[0].split('class="tag-filter"', 1)[1].split("</fieldset>")[0]
+
+
+def test_the_api_list_is_served_warm_with_a_query_less_and_shows_a_change_at_once(client, listed):
+    url = reverse("question-list")
+    with CaptureQueriesContext(connection) as cold_queries:
+        cold = client.get(url).json()
+    with CaptureQueriesContext(connection) as warm_queries:
+        warm = client.get(url).json()
+    assert warm == cold and len(warm_queries) == len(cold_queries) - 1
+    assert [q["tags"] for q in warm["results"]] == [["vpc"]] * 3
+    listed[1].tags.add(TagFactory(slug="nat", name="NAT"))
+    assert [sorted(q["tags"]) for q in client.get(url).json()["results"]] == [["vpc"], ["nat", "vpc"], ["vpc"]]
