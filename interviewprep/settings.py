@@ -317,3 +317,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The rooms' autosaved boxes (the answer, the interviewer's notes) save this long after the last
+# keystroke. tests/settings.py shortens it, for the browser tests that wait for "Saved".
+AUTOSAVE_DELAY_MS = 800

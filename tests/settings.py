@@ -35,3 +35,7 @@ if REDIS_URL and _xdist_worker.startswith("gw") and "pytest" in sys.modules:  # 
     if CELERY_RESULT_BACKEND == REDIS_URL:  # noqa: F405
         CELERY_RESULT_BACKEND = _worker_url
     CACHES["default"]["LOCATION"] = REDIS_URL = _worker_url  # noqa: F405
+
+# The rooms' autosave waits 800 ms after the last keystroke; the browser tests wait for its "Saved" a
+# dozen times, and the wait is not what they test. A test about typing ahead of the save sets it back.
+AUTOSAVE_DELAY_MS = 100

@@ -85,7 +85,8 @@ def _marks(user):
     return dict(Mark.objects.filter(user=user).values_list("keypoint__text", "value"))
 
 
-def test_a_whole_self_assessment_by_keyboard_alone(live_server, browser, two_questions):
+def test_a_whole_self_assessment_by_keyboard_alone(live_server, browser, two_questions, settings):
+    settings.AUTOSAVE_DELAY_MS = 800  # the app's own: the keys below go in before the answer is saved
     base = live_server.url
     QuestionSetFactory(title="Keyboard pair", questions=list(two_questions))
     sol = UserFactory(username="sol")
