@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, Max, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from common.fragments import rendered_each
 from questions.models import QuestionSet
 
 from ..models import InterviewSession, Mode, Recommendation, Status
@@ -34,7 +36,23 @@ def session_list(request):
     sessions = list(sessions)
     for session in sessions:  # rounded as the session's own page rounds it
         session.score = None if session.score is None else round(session.score, 1)
-    return render(request, "sessions/list.html", {"sessions": sessions})
+    viewer, zone = request.user.pk, timezone.get_current_timezone_name()
+    rows = rendered_each(
+        "sessions/_list_row.html",
+        sessions,
+        lambda s: _row_shows(s, viewer, zone),
+        lambda s: {"s": s, "mine": s.interviewer_id == viewer},
+    )
+    return render(request, "sessions/list.html", {"rows": rows})
+
+
+def _row_shows(s, viewer, zone) -> tuple:
+    """Every value a row of the list shows (common.fragments keys the rendered row by them)."""
+    candidate = s.candidate.username if s.candidate_id else None
+    interviewer = s.interviewer.username if s.interviewer_id else None
+    mine = s.interviewer_id == viewer
+    shown = (s.pk, s.title, s.mode, s.status, s.feedback_owed, mine, candidate, s.candidate_email, interviewer)
+    return (*shown, s.created_at.isoformat(), zone, s.score)
 
 
 @login_required
