@@ -157,6 +157,33 @@ def question_bank(db, bank_rows):
             new_pks[model] = {row[pk]: obj.pk for row, obj in zip(rows, created, strict=True)}
 
 
+def once_per_module(build):
+    """A module-scoped fixture of rows that a module's tests only start from: ``build()`` runs once, in
+    a transaction left open while the module's tests run. Each test's own transaction (the ``db``
+    fixture's) is a savepoint inside it, rolled back after the test, so every test finds the rows as
+    ``build()`` left them, whatever the one before changed; the rows go with a rollback after the
+    module's last test. For tests that use ``db``, not transactional ones (they would commit and flush).
+
+    ``shared = once_per_module(lambda: {...})`` in the test module; tests take ``shared``."""
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        outer = transaction.atomic()
+        with django_db_blocker.unblock():
+            outer.__enter__()
+            try:
+                rows = build()
+            except BaseException as exc:
+                outer.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+        yield rows
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+    return fixture
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

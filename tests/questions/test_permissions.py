@@ -8,16 +8,22 @@ from rest_framework.test import APIClient
 from questions.models import Visibility
 from teams.models import Membership
 
-from ..conftest import login
-from ..factories import MembershipFactory, QuestionFactory, QuestionSetFactory, UserFactory
+from ..conftest import login, once_per_module
+from ..factories import MembershipFactory, QuestionFactory, QuestionSetFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ACTORS = ["owner", "manager", "interviewer", "outsider", "anonymous"]
 
 
-@pytest.fixture
-def world(owner, team, outsider):
+def _world():
+    """The owner (a manager of the team), the team's other manager and an interviewer, a member of
+    another team, and the owner's questions and sets: made once for the module's 190 tests, each of
+    which starts from them as made (``once_per_module``)."""
+    owner = UserFactory(username="owner")
+    team = TeamFactory(name="Platform hiring")
+    MembershipFactory(team=team, user=owner, role=Membership.Role.MANAGER)
+    outsider = MembershipFactory(team=TeamFactory(name="Another team"), user=UserFactory(username="outsider")).user
     manager = MembershipFactory(team=team, user=UserFactory(username="manager2"), role=Membership.Role.MANAGER).user
     interviewer = MembershipFactory(team=team, user=UserFactory(username="interviewer"), role="interviewer").user
     bank = QuestionFactory(prompt="A public bank question?")
@@ -41,6 +47,9 @@ def world(owner, team, outsider):
         "team_set": team_set,
         "private_set": private_set,
     }
+
+
+world = once_per_module(_world)
 
 
 def _keypoints():
