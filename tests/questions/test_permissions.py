@@ -49,7 +49,15 @@ def _world():
     }
 
 
-world = once_per_module(_world)
+_built = once_per_module(_world)
+
+
+@pytest.fixture
+def world(_built):
+    """The module's rows, with the users read afresh: a user object that a test's request signed in with
+    carries nothing (a cached relation, a last login) into the next test."""
+    users = {actor: user and type(user).objects.get(pk=user.pk) for actor, user in _built["users"].items()}
+    return {**_built, "users": users}
 
 
 def _keypoints():
