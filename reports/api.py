@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -10,7 +9,7 @@ from questions.models import QuestionSet
 
 from . import services
 from .models import Kind, Period, Report, ReportStatus
-from .views import DOWNLOADS, report_file
+from .views import DOWNLOADS, report_download
 
 
 class ReportRequestSerializer(serializers.Serializer):
@@ -105,7 +104,4 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.L
             raise ValidationError({"format": ["Choose csv or pdf."]})
         if report.status != ReportStatus.READY:
             return Response({"detail": "The report is not ready yet."}, status=status.HTTP_409_CONFLICT)
-        content, filename = report_file(report, fmt, request.user)
-        response = HttpResponse(content, content_type=DOWNLOADS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return report_download(report, fmt, request.user)

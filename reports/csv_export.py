@@ -10,6 +10,7 @@ from datetime import date
 from .formatting import recommendations_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_CHUNK_ROWS = 500  # rows per piece of a streamed download
 ANSWER_COLUMNS = ["session_id", "finished_at", "mode", "position", "prompt", "difficulty", "tags", "score"]
 
 
@@ -36,25 +37,43 @@ def _joined(value, sep=";"):
 
 
 def csv_bytes(rows) -> bytes:
-    """The progress CSV: one row per answer, keypoint_N / weight_N / mark_N up to the longest rubric.
+    """The progress CSV in one piece: the rows are read first, to find the longest rubric."""
+    rows = list(rows)
+    widest = max((len(row.get("keypoints") or []) for row in rows), default=0)
+    return b"".join(csv_chunks(rows, widest))
 
-    `rows` is any iterable of progress_answer_rows() dicts; it is read once.
+
+def csv_chunks(rows, widest: int, *, chunk_rows: int = CSV_CHUNK_ROWS):
+    """The progress CSV as UTF-8 pieces: the header alone, then ``chunk_rows`` rows per piece.
+
+    One row per answer, keypoint_N / weight_N / mark_N up to ``widest``, which the caller knows
+    before the rows (reports.queries.progress_keypoint_width). `rows` is any iterable of
+    progress_answer_rows() dicts; it is read once, and a piece goes out as soon as it is written,
+    so a download holds one piece in memory, never the whole file.
     """
-    body = io.StringIO()
-    writer = csv.writer(body)
-    widest = 0
-    for row in rows:
-        keypoints = row.get("keypoints") or []
-        widest = max(widest, len(keypoints))
+    keypoint_columns = [f"{name}_{n}" for n in range(1, widest + 1) for name in ("keypoint", "weight", "mark")]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ANSWER_COLUMNS + keypoint_columns)
+    yield _taken(out)
+    for count, row in enumerate(rows, 1):
         cells = [row.get(c) for c in ANSWER_COLUMNS]
         cells[ANSWER_COLUMNS.index("tags")] = _joined(row.get("tags"))
-        for kp in keypoints:
+        for kp in row.get("keypoints") or []:
             cells += [kp.get("text"), kp.get("weight"), kp.get("mark") or "unmarked"]
         writer.writerow([safe_cell(c) for c in cells])
-    head = io.StringIO()
-    keypoint_columns = [f"{name}_{n}" for n in range(1, widest + 1) for name in ("keypoint", "weight", "mark")]
-    csv.writer(head).writerow(ANSWER_COLUMNS + keypoint_columns)
-    return (head.getvalue() + body.getvalue()).encode("utf-8")
+        if count % chunk_rows == 0:
+            yield _taken(out)
+    if out.tell():
+        yield _taken(out)
+
+
+def _taken(out: io.StringIO) -> bytes:
+    """What ``out`` holds, as UTF-8, leaving it empty for the next piece."""
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text.encode("utf-8")
 
 
 def question_set_csv_bytes(data) -> bytes:

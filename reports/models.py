@@ -34,7 +34,7 @@ class ReportQuerySet(models.QuerySet):
         managed = teams_managed_by(user)
         return self.filter(
             Q(kind=Kind.PROGRESS, user=user) | Q(kind=Kind.QUESTION_SET, user=user, question_set__team_id__in=managed)
-        )
+        ).defer("pdf")  # read only by a download, which asks for it
 
 
 class Report(models.Model):
@@ -46,6 +46,9 @@ class Report(models.Model):
     )
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     data = models.JSONField(null=True, blank=True)
+    pdf = models.BinaryField(
+        null=True, blank=True, help_text="The PDF of ``data``, rendered by the build; empty for reports built before."
+    )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text="Builds started; capped so a poison message cannot loop."

@@ -1,6 +1,10 @@
 """Thin Celery tasks: they take ids, claim the row with a conditional update, and let
-reports.queries do the work. A report is built once however often its message is delivered."""
+reports.queries do the work. A report is built once however often its message is delivered.
 
+The build renders the report's PDF too, so that a download serves it instead of rendering it
+inside the web request."""
+
+import json
 import logging
 import threading
 import traceback
@@ -13,7 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import queries, services
+from . import pdf, queries, services
 from .models import Kind, Period, Report, ReportStatus
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,9 @@ def build_report(self, report_id: int) -> str:
     try:
         with _Heartbeat(mine):
             data = build(report)
+            # As a download will read it back: plain JSON (no tuples, keys as text).
+            data = json.loads(json.dumps(data))
+            document = pdf.pdf_bytes(data)
     except Exception as exc:
         if report.attempts < services.MAX_BUILD_ATTEMPTS:
             mine.update(
@@ -56,7 +63,8 @@ def build_report(self, report_id: int) -> str:
         mine.update(status=ReportStatus.FAILED, error=traceback.format_exc(limit=5)[-2000:], finished_at=timezone.now())
         log.exception("Report %s failed after %s attempts", report_id, report.attempts)
         return "failed"
-    finished = mine.update(status=ReportStatus.READY, data=data, error="", finished_at=timezone.now())
+    # The PDF goes in the same update as READY: a ready report built here always has it.
+    finished = mine.update(status=ReportStatus.READY, data=data, pdf=document, error="", finished_at=timezone.now())
     if finished and report.weekly:
         _announce(report)
     return "ready"
@@ -107,6 +115,7 @@ def build(report: Report) -> dict:
             .exclude(pk=report.pk)
             .filter(created_at__lt=report.created_at)
             .order_by("-created_at")
+            .defer("pdf")
             .first()
         )
         return queries.progress_report(report.user, report.period, previous=previous)

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -88,20 +89,30 @@ def download(request, pk):
         return HttpResponse("Choose format=csv or format=pdf.", status=400, content_type="text/plain")
     if report.status != ReportStatus.READY:
         return HttpResponse("The report is not ready yet.", status=409, content_type="text/plain")
-    content, filename = report_file(report, fmt, request.user)
-    response = HttpResponse(content, content_type=DOWNLOADS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return report_download(report, fmt, request.user)
 
 
-def report_file(report, fmt, user):
+def report_download(report, fmt, user):
+    """A ready report as a file for ``user``: the page's download and the API's.
+
+    The progress CSV streams, a piece at a time, as its rows are read. The PDF is the one the
+    build stored, unless this user may not see all of the report's data now (a rubric closed to
+    them) or it was built before builds stored one: then it is rendered here, for them.
+    """
     stem = f"{report.kind.replace('_', '-')}-report-{report.pk}"
     if fmt == "pdf":
-        return pdf.pdf_bytes(report.data_for(user)), f"{stem}.pdf"
-    if report.kind == Kind.PROGRESS:
-        rows = queries.progress_answer_rows(report.user, report.period, viewer=user)
-        return csv_export.csv_bytes(rows), f"{stem}.csv"
-    return csv_export.question_set_csv_bytes(report.data), f"{stem}.csv"
+        data = report.data_for(user)
+        content = report.pdf if data == report.data else None
+        response = HttpResponse(bytes(content) if content else pdf.pdf_bytes(data), content_type=DOWNLOADS[fmt])
+    elif report.kind == Kind.PROGRESS:
+        now = timezone.now()  # the width and the rows over the same period
+        widest = queries.progress_keypoint_width(report.user, report.period, now=now, viewer=user)
+        rows = queries.progress_answer_rows(report.user, report.period, now=now, viewer=user)
+        response = StreamingHttpResponse(csv_export.csv_chunks(rows, widest), content_type=DOWNLOADS[fmt])
+    else:
+        response = HttpResponse(csv_export.question_set_csv_bytes(report.data), content_type=DOWNLOADS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
 
 
 @login_required

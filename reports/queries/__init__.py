@@ -19,6 +19,12 @@ subquery per keypoint.
 """
 
 from .hiring import question_set_report
-from .progress import period_range, progress_answer_rows, progress_report
+from .progress import period_range, progress_answer_rows, progress_keypoint_width, progress_report
 
-__all__ = ["period_range", "progress_answer_rows", "progress_report", "question_set_report"]
+__all__ = [
+    "period_range",
+    "progress_answer_rows",
+    "progress_keypoint_width",
+    "progress_report",
+    "question_set_report",
+]

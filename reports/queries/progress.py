@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from django.db.models import Avg, BooleanField, Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum, Value, When
+from django.db.models.aggregates import Max
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -343,6 +344,30 @@ def progress_answer_rows(
                 "score": round_or_none(answer["score"] or 0.0),
                 "keypoints": [] if answer["rubric_closed"] else keypoints.get(answer["pk"], []),
             }
+
+
+def progress_keypoint_width(user, period: str, *, now: datetime | None = None, viewer=None) -> int:
+    """The most keypoints a row of ``progress_answer_rows`` with the same arguments carries: one query.
+
+    The CSV's header names the keypoint columns up to this width, and goes out before the rows.
+    Counted, not taken from the rules' maximum (6 keypoints): the header has always been as wide as
+    the widest row, often narrower than that, and a row of a rubric closed to the viewer has none.
+    """
+    start, end = period_range(period, now or timezone.now())
+    widest = (
+        Answer.objects.filter(_progress_filter(user, start, end, "session__"))
+        .alias(
+            rubric_closed=Case(  # as progress_answer_rows decides it
+                When(rubric_locked_filter(viewer or user, "question_id"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .filter(rubric_closed=False)
+        .annotate(keypoint_count=Count("keypoints"))
+        .aggregate(widest=Max("keypoint_count"))["widest"]
+    )
+    return widest or 0
 
 
 def _batched(iterable, size):

@@ -105,8 +105,10 @@ def test_downloads(owner, practised, client, django_capture_on_commit_callbacks)
     pdf = api.get(f"/api/reports/{report.pk}/download/?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     csv = api.get(f"/api/reports/{report.pk}/download/?format=csv")
-    assert csv.status_code == 200 and csv.content.decode().splitlines()[0].startswith("session_id,")
-    assert len(csv.content.decode().splitlines()) == 3  # a header and one row per answer
+    assert csv.status_code == 200 and csv.streaming
+    lines = csv.getvalue().decode().splitlines()
+    assert lines[0].startswith("session_id,")
+    assert len(lines) == 3  # a header and one row per answer
     assert api.get(f"/api/reports/{report.pk}/download/?format=docx").status_code == 400
     login(client, owner)
     assert client.get(f"/reports/{report.pk}/download/?format=csv").status_code == 200

@@ -23,6 +23,7 @@ def test_build_makes_a_ready_report_once(owner, practised):
     assert tasks.build_report.apply(args=[report.pk], task_id="t-1").get() == "ready"
     report.refresh_from_db()
     assert report.status == ReportStatus.READY and report.data["totals"]["sessions"] == 1
+    assert bytes(report.pdf).startswith(b"%PDF-")  # rendered by the build, stored with READY
     first = report.data
     # The same message delivered again, or another one: nothing is built twice.
     assert tasks.build_report.apply(args=[report.pk], task_id="t-1").get() == "skipped"
@@ -64,6 +65,19 @@ def test_a_failing_build_retries_with_backoff_then_fails(owner, monkeypatch):
     assert calls == [1, 2, 3]
     assert report.status == ReportStatus.FAILED and "aggregation exploded" in report.error
     assert result.get(propagate=False) in ("failed", None) or result.failed()
+
+
+def test_a_pdf_that_cannot_be_rendered_keeps_the_report_from_ready(owner, practised, monkeypatch):
+    report = _request(owner)
+
+    def broken(data):
+        raise RuntimeError("font missing")
+
+    monkeypatch.setattr(tasks.pdf, "pdf_bytes", broken)  # a fault injected into our own code
+    tasks.build_report.apply(args=[report.pk], task_id="t-pdf")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and "font missing" in report.error
+    assert report.data is None and report.pdf is None
 
 
 def test_failed_report_can_be_tried_again(client, owner, practised, django_capture_on_commit_callbacks):

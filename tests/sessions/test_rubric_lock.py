@@ -8,11 +8,14 @@ import pytest
 
 from questions.models import Visibility
 from reports import queries
+from reports.csv_export import csv_bytes
 from reports.models import Kind, Report, ReportStatus
+from reports.tasks import build_report
 from sessions import services
 from sessions.models import Mark, Status
 
 from ..factories import QuestionSetFactory
+from ..reports.test_render import needs_poppler, pdf_text
 from .conftest import SECRET_MARKERS, api_as, fresh, keypoint_ids, start_peer, start_structured
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +132,31 @@ def test_the_progress_report_hides_missed_keypoints_of_the_interview_questions(s
         content = b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code == 200, url
         assert _secrets_in(content) == [], url
+
+
+@needs_poppler
+def test_the_stored_pdf_is_not_served_while_a_keypoint_in_it_is_closed(start_interview, candidate, bank, tmp_path):
+    earlier = services.session_create(by=candidate, mode="self", question_ids=[bank[0].pk])
+    services.answer_submit(session=earlier, position=1, by=candidate)
+    services.finish(session=fresh(earlier), by=candidate)
+    report = Report.objects.create(user=candidate, kind=Kind.PROGRESS, period="all")
+    assert build_report.apply(args=[report.pk]).get() == "ready"
+    stored = bytes(Report.objects.get(pk=report.pk).pdf)
+    assert "KEYPOINT-SECRET-1" in pdf_text(stored, tmp_path)  # the build sees every keypoint
+    client = api_as(candidate)
+    client.force_login(candidate)
+    url = f"/reports/{report.pk}/download/?format="
+    assert client.get(url + "pdf").content == stored
+
+    interview = start_interview()
+    closed = client.get(url + "pdf")
+    assert closed.status_code == 200 and closed.content != stored
+    assert _secrets_in(pdf_text(closed.content, tmp_path)) == []
+    # The CSV's header leaves out the keypoint columns its rows no longer fill.
+    rows = client.get(url + "csv").getvalue()
+    assert rows == csv_bytes(queries.progress_answer_rows(candidate, "all", viewer=candidate))
+    assert b"keypoint_1" not in rows
+
+    _end(interview)
+    assert client.get(url + "pdf").content == stored
+    assert b"keypoint_3" in client.get(url + "csv").getvalue()
