@@ -9,6 +9,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -20,13 +21,14 @@ from common import hooks
 from practice import services as practice
 from practice.models import ReviewItem
 from practice.summary import review_summary
+from questions.models import Question
 from reports import charts, queries
 from reports.models import Kind, Report, ReportStatus
 from reports.pdf import pdf_bytes
 from reports.tasks import build
 
-from ..conftest import login
-from ..factories import QuestionFactory, TagFactory
+from ..conftest import login, once_per_module
+from ..factories import QuestionFactory, TagFactory, UserFactory
 from ..practice.conftest import T0, finish_at, self_assessment
 from .test_render import accent_pixels, assert_accessible_svg, pdf_text, svgs, text_of
 
@@ -38,22 +40,11 @@ def days(n, hours=0):
     return T0 - timedelta(days=n) + timedelta(hours=hours)
 
 
-@pytest.fixture
-def questions(db):
-    vpc, iam, s3 = (TagFactory(slug=s, name=n) for s, n in (("vpc", "VPC"), ("iam", "IAM"), ("s3", "S3")))
-    return [
-        QuestionFactory(prompt="Q1?", tags=[vpc]),
-        QuestionFactory(prompt="Q2?", tags=[vpc, iam]),
-        QuestionFactory(prompt="Q3?", tags=[s3]),
-    ]
-
-
 def item(user, question, position):
     return ReviewItem.objects.filter(user=user, keypoint__question=question, keypoint__position=position)
 
 
-@pytest.fixture
-def queue(owner, questions):
+def _queue():
     """The owner's queue at T0 (2 March 2026, 10:00 UTC), 8 items:
 
     due before T0: Q1 kp1, Q2 kp1 (1 March), Q2 kp2 (12 Feb), Q1 kp3 moved to T0 - 1 h   -> 4 due now
@@ -62,7 +53,13 @@ def queue(owner, questions):
     Q1 kp3 is then moved to 12 days on and Q2 kp2 to 45 days on, for the 30-day figures.
     Reviews of due items (was_due): 11 Feb C C M C M, 18 Feb C P C C -> 6 covered of 9.
     """
-    q1, q2, q3 = questions
+    owner = UserFactory(username="owner")
+    vpc, iam, s3 = (TagFactory(slug=s, name=n) for s, n in (("vpc", "VPC"), ("iam", "IAM"), ("s3", "S3")))
+    q1, q2, q3 = (
+        QuestionFactory(prompt="Q1?", tags=[vpc]),
+        QuestionFactory(prompt="Q2?", tags=[vpc, iam]),
+        QuestionFactory(prompt="Q3?", tags=[s3]),
+    )
     finish_at(self_assessment(owner, [q1, q2], {1: ["missed", "partial", "missed"], 2: ["missed", "missed"]}), days(20))
     finish_at(
         self_assessment(owner, [q1, q2], {1: ["covered", "covered", "missed"], 2: ["covered", "missed"]}), days(19)
@@ -70,7 +67,23 @@ def queue(owner, questions):
     finish_at(self_assessment(owner, [q1, q2], {1: ["covered", "partial", "covered"], 2: ["covered"]}), days(12))
     finish_at(self_assessment(owner, [q3], {1: ["missed", "partial", "missed"]}), days(1, hours=3))
     item(owner, q1, 3).update(due=T0 - timedelta(hours=1))
-    return owner
+    return {"owner": owner.pk, "questions": [q1.pk, q2.pk, q3.pk]}
+
+
+# Four self-assessments through the sessions services: made once for the module, and each test starts
+# from them as made (once_per_module); the objects are read afresh for each test.
+_built = once_per_module(_queue)
+
+
+@pytest.fixture
+def questions(_built):
+    by_pk = Question.objects.in_bulk(_built["questions"])
+    return [by_pk[pk] for pk in _built["questions"]]
+
+
+@pytest.fixture
+def queue(_built):
+    return User.objects.get(pk=_built["owner"])
 
 
 def spread(owner, questions):
