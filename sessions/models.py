@@ -114,6 +114,14 @@ class InterviewSession(models.Model):
                 condition=~Q(mode=Mode.STRUCTURED) | Q(team__isnull=False), name="session_structured_has_team"
             ),
         ]
+        indexes = [
+            # A candidate's latest finished sessions (the home page's recent scores) without reading
+            # their whole history: at 20,000 sessions the query read them all (19 ms).
+            models.Index(fields=["candidate", "status", "-finished_at"], name="session_candidate_finished"),
+            # Sessions not finished yet are few at any time: live and scheduled ones (the home page)
+            # are found in this small index instead of among every session ever held.
+            models.Index(fields=["status"], condition=Q(status__in=["live", "scheduled"]), name="session_open"),
+        ]
 
     def __str__(self):
         return f"{self.get_mode_display()}: {self.title}"

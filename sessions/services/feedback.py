@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +40,15 @@ def feedback_owed(*, now=None):
         session__finished_at__lte=now - FEEDBACK_DUE,
         session__finished_at__gt=now - FEEDBACK_REMIND_FOR,
     )
+
+
+def owes_feedback(user):
+    """For annotating sessions: whether ``user`` owes the candidate feedback for the session, the rule
+    of ``feedback_owed`` said of the session row itself. Its mode and status are the outer row's, so
+    the database probes each listed session's reviewer (one index lookup) instead of gathering every
+    review the user ever owed (which grows with their history)."""
+    owed = Exists(Reviewer.objects.filter(session=OuterRef("pk"), user=user, feedback=""))
+    return ExpressionWrapper(Q(mode=Mode.PEER, status=Status.FINISHED) & owed, output_field=BooleanField())
 
 
 @transaction.atomic

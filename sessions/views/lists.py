@@ -1,7 +1,7 @@
 """Lists of sessions: mine, and the comparison of candidates on one set."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from questions.models import QuestionSet
 from ..models import InterviewSession, Mode, Recommendation, Status
 from ..queries import panel_scores
 from ..scoring import session_score_sql
-from ..services import feedback_owed
+from ..services import owes_feedback
 
 # --- lists ---------------------------------------------------------------------------------------
 
@@ -29,7 +29,7 @@ def session_list(request):
         .select_related("interviewer", "candidate", "team")
         .annotate(
             score=session_score_sql(),
-            feedback_owed=Exists(feedback_owed().filter(session=OuterRef("pk"), user=request.user)),
+            feedback_owed=owes_feedback(request.user),
         )
         .order_by("-created_at", "-pk")
     )
