@@ -121,6 +121,13 @@ class InterviewSession(models.Model):
             # Sessions not finished yet are few at any time: live and scheduled ones (the home page)
             # are found in this small index instead of among every session ever held.
             models.Index(fields=["status"], condition=Q(status__in=["live", "scheduled"]), name="session_open"),
+            # Finished structured interviews by finish time (overdue scorecards on the home page): not
+            # the practice sessions, which are most of the table and grow with every user's history.
+            models.Index(
+                fields=["finished_at"],
+                condition=Q(mode="structured", status="finished"),
+                name="session_structured_finished",
+            ),
         ]
 
     def __str__(self):
