@@ -9,7 +9,7 @@ from common.refusals import Conflict
 
 from ._common import LOCKED_MESSAGE, MAX_QUESTIONS
 from .answering import answer_save_text, answer_submit, mark_set, notes_save, rating_set, suggestions_accept
-from .feedback import FEEDBACK_DUE, feedback_give, feedback_owed, feedback_reminders_send, owes_feedback
+from .feedback import FEEDBACK_DUE, feedback_give, feedback_owed, feedback_owed_in, feedback_reminders_send
 from .moving import (
     advance,
     finish,
@@ -45,7 +45,7 @@ __all__ = [
     "answer_submit",
     "feedback_give",
     "feedback_owed",
-    "owes_feedback",
+    "feedback_owed_in",
     "feedback_reminders_send",
     "finish",
     "join_refusal",

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,13 +41,10 @@ def feedback_owed(*, now=None):
     )
 
 
-def owes_feedback(user):
-    """For annotating sessions: whether ``user`` owes the candidate feedback for the session, the rule
-    of ``feedback_owed`` said of the session row itself. Its mode and status are the outer row's, so
-    the database probes each listed session's reviewer (one index lookup) instead of gathering every
-    review the user ever owed (which grows with their history)."""
-    owed = Exists(Reviewer.objects.filter(session=OuterRef("pk"), user=user, feedback=""))
-    return ExpressionWrapper(Q(mode=Mode.PEER, status=Status.FINISHED) & owed, output_field=BooleanField())
+def feedback_owed_in(user, session_ids) -> set[int]:
+    """Of these sessions, the ids of those where ``user`` owes the candidate feedback: a page's few
+    rows looked up by id, rather than every review the user ever owed, which grows with their history."""
+    return set(feedback_owed().filter(user=user, session_id__in=session_ids).values_list("session_id", flat=True))
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from questions.models import QuestionSet
 from ..models import InterviewSession, Mode, Recommendation, Status
 from ..queries import panel_scores
 from ..scoring import session_score_sql
-from ..services import owes_feedback
+from ..services import feedback_owed_in
 
 # --- lists ---------------------------------------------------------------------------------------
 
@@ -22,20 +22,20 @@ from ..services import owes_feedback
 @require_safe
 def session_list(request):
     # The page's 100 first, then their scores: annotating the whole (distinct) history would compute
-    # a score for every session the user ever had, which grows with it. Still one query.
+    # a score for every session the user ever had, which grows with it. One query, and one for the
+    # feedback owed among those 100.
     page = InterviewSession.objects.for_user(request.user).order_by("-created_at", "-pk").values("pk")[:100]
     sessions = (
         InterviewSession.objects.filter(pk__in=page)
         .select_related("interviewer", "candidate", "team")
-        .annotate(
-            score=session_score_sql(),
-            feedback_owed=owes_feedback(request.user),
-        )
+        .annotate(score=session_score_sql())
         .order_by("-created_at", "-pk")
     )
     sessions = list(sessions)
+    owed = feedback_owed_in(request.user, [session.pk for session in sessions])
     for session in sessions:  # rounded as the session's own page rounds it
         session.score = None if session.score is None else round(session.score, 1)
+        session.feedback_owed = session.pk in owed
     viewer, zone = request.user.pk, timezone.get_current_timezone_name()
     rows = rendered_each(
         "sessions/_list_row.html",
