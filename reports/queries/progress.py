@@ -11,7 +11,22 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import islice
 
-from django.db.models import Avg, BooleanField, Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.aggregates import Max
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
@@ -192,15 +207,14 @@ def _by_difficulty(answers, answer_score) -> list[dict]:
 
 
 def _missed_keypoints(user, start, end) -> list[dict]:
+    # The lead's mark is joined on (keypoint, lead): at most one row per keypoint (one mark per
+    # reviewer), so the keypoints are counted without DISTINCT, which sorted every row.
     rows = (
         AnswerKeypoint.objects.filter(_progress_filter(user, start, end, "answer__session__"))
+        .alias(lead=F("answer__session__interviewer_id"))
+        .alias(lead_mark=FilteredRelation("marks", condition=Q(marks__user_id=F("lead"))))
         .values("text", "answer__prompt", "answer__question_id")
-        .annotate(
-            asked=Count("pk", distinct=True),  # distinct: one row per mark of the keypoint, by anyone
-            kept=Count(
-                "marks", filter=Q(marks__user_id=F("answer__session__interviewer_id"), marks__value__in=NOT_MISSED)
-            ),
-        )
+        .annotate(asked=Count("pk"), kept=Count("lead_mark", filter=Q(lead_mark__value__in=NOT_MISSED)))
         .annotate(missed=F("asked") - F("kept"))
         .filter(missed__gt=0)
         .order_by("-missed", "-asked", "text", "answer__prompt", "answer__question_id")[:TOP_MISSED_KEYPOINTS]
