@@ -41,11 +41,14 @@ def value_counts(judgements: Iterable[tuple], domain: list) -> np.ndarray:
     `judgements` are (unit, rater, value) triples; a value outside `domain` is ignored.
     """
     index = {value: i for i, value in enumerate(domain)}
-    units: dict = {}
+    units: dict = {}  # unit: its row, in order of first appearance
+    cells = []  # row * len(domain) + value, one per judgement
     for unit, _rater, value in judgements:
-        if value in index:
-            units.setdefault(unit, [0] * len(domain))[index[value]] += 1
-    return np.array(list(units.values()), dtype=float).reshape(len(units), len(domain))
+        column = index.get(value)
+        if column is not None:
+            cells.append(units.setdefault(unit, len(units)) * len(domain) + column)
+    size = len(units) * len(domain)
+    return np.bincount(np.array(cells, dtype=np.intp), minlength=size).astype(float).reshape(len(units), len(domain))
 
 
 def pairable(counts: np.ndarray) -> np.ndarray:
@@ -148,11 +151,15 @@ def bootstrap_interval(
     if not len(units):
         return None
     size = counts.shape[1]
-    u, cell, amount = coincidence_entries(units)
+    # Units with the same counts add the same to o: each draw is added up per kind of unit, a few
+    # kinds however many units (the same draws, so the same interval).
+    kinds, kind_of = _kinds(units)
+    u, cell, amount = coincidence_entries(kinds)
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(resamples):
-        weights = np.bincount(rng.integers(0, len(units), len(units)), minlength=len(units))
+        drawn = rng.integers(0, len(units), len(units))
+        weights = np.bincount(kind_of[drawn], minlength=len(kinds))
         o = np.bincount(cell, weights=amount * weights[u], minlength=size * size).reshape(size, size)
         value = coincidence_alpha(o, domain, level)
         if value is not None:
@@ -161,6 +168,21 @@ def bootstrap_interval(
         return None
     low, high = np.percentile(draws, [2.5, 97.5])
     return float(low), float(high)
+
+
+def _kinds(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of `units`, and for each unit the index of its row among them.
+
+    Rows are told apart by one integer each (the counts times fixed random weights), which sorts far
+    faster than the rows themselves; should two different rows ever share it, the rows are compared.
+    """
+    weights = np.random.default_rng(SEED).integers(1, 2**31, units.shape[1])
+    keys = units.astype(np.int64) @ weights  # wraps around on overflow: still a key
+    _, first, kind_of = np.unique(keys, return_index=True, return_inverse=True)
+    kinds = units[first]
+    if not np.array_equal(kinds[kind_of.reshape(-1)], units):
+        kinds, kind_of = np.unique(units, axis=0, return_inverse=True)
+    return kinds, kind_of.reshape(-1)
 
 
 def reliability(judgements: Iterable[tuple], domain: list, level: str, **bootstrap) -> dict:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import Abs
 from django.utils import timezone
 
-from sessions.models import Answer, AnswerKeypoint, AnswerReview, InterviewSession, Mark, Mode, Recommendation, Reviewer
+from sessions.models import Answer, AnswerKeypoint, AnswerReview, InterviewSession, Mode, Recommendation, Reviewer
 from sessions.queries import panel_scores
 
 from ..models import Kind, Period
 from .figures import NOT_MISSED, iso_utc, round_or_none
-from .panel import panel_reliability
+from .panel import panel_reliability, reviewers_marks
 from .progress import period_range
 
 
@@ -85,18 +85,13 @@ def _keypoint_misses(sessions) -> list[dict]:
     Each (reviewer of an answer, keypoint) pair is one judgement; it is a miss unless that
     reviewer marked the keypoint covered or partly covered.
     """
-    reviewer_has_not_missed = Exists(
-        Mark.objects.filter(
-            keypoint_id=OuterRef("pk"), user_id=OuterRef("answer__reviews__user_id"), value__in=NOT_MISSED
-        )
-    )
     rows = (
-        AnswerKeypoint.objects.filter(answer__session__in=sessions)
+        reviewers_marks(AnswerKeypoint.objects.filter(answer__session__in=sessions))
         .values("answer__position", "answer__prompt", "position", "text")
         .annotate(
-            marked=Count("answer__reviews"),
-            missed=Count("answer__reviews", filter=~reviewer_has_not_missed),
+            marked=Count("answer__reviews"), kept=Count("reviewer_mark", filter=Q(reviewer_mark__value__in=NOT_MISSED))
         )
+        .annotate(missed=F("marked") - F("kept"))
         .order_by("answer__position", "answer__prompt", "position", "text")
     )
     questions = {}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, FilteredRelation, Q
 
-from sessions.models import AnswerKeypoint, AnswerReview, Mark, MarkValue, Recommendation, Reviewer, Status
+from sessions.models import AnswerKeypoint, AnswerReview, MarkValue, Recommendation, Reviewer, Status
 
 from .. import reliability as stats
 
@@ -51,15 +51,24 @@ def panel_reliability(sessions, *, candidates, questions, keypoint_misses, now: 
 
 def _marks(sessions):
     """(keypoint, reviewer, mark) for every reviewer of each answer; "missed" where they left it unmarked."""
-    mark = Mark.objects.filter(keypoint_id=OuterRef("pk"), user_id=OuterRef("answer__reviews__user_id"))
     rows = (
-        AnswerKeypoint.objects.filter(answer__session__in=sessions, answer__reviews__isnull=False)
-        .annotate(mark=Subquery(mark.values("value")[:1]))
-        .values_list("pk", "answer__reviews__user__username", "mark")
+        reviewers_marks(AnswerKeypoint.objects.filter(answer__session__in=sessions, answer__reviews__isnull=False))
+        .values_list("pk", "answer__reviews__user__username", "reviewer_mark__value")
         .order_by()
     )
     for keypoint, reviewer, value in rows:
         yield keypoint, reviewer, value or MarkValue.MISSED.value
+
+
+def reviewers_marks(keypoints):
+    """`keypoints` once per reviewer of their answer, each with that reviewer's mark (or none) as ``reviewer_mark``.
+
+    A join on (keypoint, reviewer), one mark at most (one per reviewer), instead of a subquery per
+    keypoint and reviewer.
+    """
+    return keypoints.alias(reviewer=F("answer__reviews__user_id")).alias(
+        reviewer_mark=FilteredRelation("marks", condition=Q(marks__user_id=F("reviewer")))
+    )
 
 
 def _overdue(sessions, now) -> dict:

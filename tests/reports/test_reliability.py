@@ -130,6 +130,26 @@ def test_bootstrap_is_the_same_every_time_and_bounded():
     assert -1 <= first[0] < 0.849 < first[1] <= 1
 
 
+def test_bootstrap_adds_up_draws_per_kind_of_unit_as_if_unit_by_unit():
+    # Many units with the same counts (as the marks of thousands of keypoints have): the interval
+    # comes from the same draws as when each drawn unit is added on its own, so it is the same.
+    domain = [1, 2, 3, 4, 5]
+    counts = np.tile(stats.value_counts(triples(PAPER), domain), (40, 1))
+    units = stats.pairable(counts)
+    u, cell, amount = stats.coincidence_entries(units)
+    rng, draws = np.random.default_rng(stats.SEED), []
+    for _ in range(stats.RESAMPLES):
+        weights = np.bincount(rng.integers(0, len(units), len(units)), minlength=len(units))
+        o = np.bincount(cell, weights=amount * weights[u], minlength=25).reshape(5, 5)
+        if (value := stats.coincidence_alpha(o, domain, "interval")) is not None:
+            draws.append(value)
+
+    low, high = stats.bootstrap_interval(counts, domain, "interval")
+
+    assert (low, high) == pytest.approx(tuple(np.percentile(draws, [2.5, 97.5])), abs=1e-12)
+    assert len(stats._kinds(units)[0]) == 9  # the paper's nine pairable units, 40 times each
+
+
 def test_leniency_by_hand():
     # Five answers scored by ann and ben, the first by cat too.
     # a1: ann 50 - (60 + 40) / 2 = 0; ben 60 - 45 = 15; cat 40 - 55 = -15.
