@@ -38,8 +38,10 @@ run: setup
 # `make test PYTEST_ARGS="-n0 -k ..."` runs one process.
 TEST_COVERAGE := $(if $(filter 1 true yes,$(CI)),--cov --cov-report=term:skip-covered)
 
+# Bytecode is written (__pycache__, git-ignored) even where the environment sets PYTHONDONTWRITEBYTECODE:
+# otherwise every run compiles every module again, in each of the three processes.
 test: install $(AXE)
-	$(PY) -m pytest -n 2 $(TEST_COVERAGE) --durations=15 $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n 2 $(TEST_COVERAGE) --durations=15 $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
