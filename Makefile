@@ -57,9 +57,9 @@ screenshot: install
 
 # Report build time and memory (2,000 sessions, 500 candidates), then the pages under load: gunicorn
 # (2 sync workers) on 127.0.0.1 against PostgreSQL, `wrk -t2 -c20 -d8s` per endpoint, each as a share
-# of a bare view served by the same server in the same run, at full data and at one tenth; prints a
+# of a bare view served by the same server in the same run, at full data and at ten times; prints a
 # table and writes bench-results.json. Needs PostgreSQL on 127.0.0.1, wrk (apt-get install -y wrk)
-# and, as in production, Redis for the cache. Asserts nothing. About five minutes.
+# and, as in production, Redis for the cache. Asserts nothing. About fifteen minutes.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/interviewprep_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/7
 bench: install
