@@ -35,11 +35,19 @@ def question_list(request):
     unknown_tags = [slug for slug in dict.fromkeys(request.GET.getlist("tag")) if slug not in known]
     if unknown_tags:
         questions = questions.none()
-    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
+    if form.is_valid() and form.cleaned_data["q"].strip() and not unknown_tags:
+        # A search ranks every match (full text, then similar words): run it once for the ids in their
+        # order and fetch the page's rows by id, instead of once to count and again for the page.
+        page = Paginator(list(questions.values_list("pk", flat=True)), PAGE_SIZE).get_page(request.GET.get("page"))
+        found = Question.objects.in_bulk(page.object_list)
+        listed = [found[pk] for pk in page.object_list]
+    else:
+        page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
+        listed = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "tags": tags, "unknown_tags": unknown_tags}
-    context["rows"] = rendered_rows(page.object_list)
+    context["rows"] = rendered_rows(listed)
     # The topic checkboxes are written in a template, not by 37 widget templates (a quarter of the page's time),
     # and kept in the cache with the rows.
     context["topic_filter"] = topic_filter(tags, request.GET.getlist("tag"))

@@ -87,3 +87,15 @@ def test_the_shipped_bank(question_bank):
     for question in nat:
         texts = [question.prompt, question.context, *(kp.text for kp in question.keypoints.all())]
         assert any(re.search(r"\bNATs?\b", t, re.IGNORECASE) for t in texts), question.prompt
+
+
+def test_search_results_are_paged_in_rank_order(client):
+    """The search runs once for the ranked ids; each page shows its share of them, in that order."""
+    for n in range(25):
+        QuestionFactory(prompt=f"Question {n:02d} about encryption at rest")
+    first = client.get(reverse("questions:list"), {"q": "encryption"}).content.decode()
+    second = client.get(reverse("questions:list"), {"q": "encryption", "page": 2}).content.decode()
+    assert "25 questions" in first and "Page 1 of 2" in first and "Page 2 of 2" in second
+    shown = [n for n in range(25) if f"Question {n:02d} about" in first]
+    rest = [n for n in range(25) if f"Question {n:02d} about" in second]
+    assert len(shown) == 20 and len(rest) == 5 and not set(shown) & set(rest)
