@@ -36,4 +36,4 @@ def rendered_each(template: str, items, inputs, context) -> list[str]:
             fresh[key] = render_to_string(template, context(item))
     if fresh:
         cache.set_many(fresh, TIMEOUT)
-    return [found.get(key) or fresh[key] for key in keys]
+    return [found[key] if key in found else fresh[key] for key in keys]

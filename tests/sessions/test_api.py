@@ -513,6 +513,23 @@ def others_private_set(outsider, bank):
     return QuestionSetFactory(owner=outsider, visibility=Visibility.PRIVATE, questions=bank)
 
 
+def _create_structured(teammate, team, team_set, others_private_set, overrides):
+    """The teammate asks the API for a structured interview of the team's set, with ``overrides``
+    ("others_private_set" and "other_team" stand for a set and a team the teammate may not see)."""
+    body = {
+        "mode": "structured",
+        "question_set": team_set.pk,
+        "team": team.pk,
+        "candidate_email": "someone@example.com",
+    }
+    body.update(overrides)
+    if body.get("question_set") == "others_private_set":
+        body["question_set"] = others_private_set.pk
+    if body.get("team") == "other_team":
+        body["team"] = TeamFactory(name="Not mine").pk
+    return api_as(teammate).post("/api/sessions/", body, format="json")
+
+
 @pytest.mark.parametrize(
     "overrides,field",
     [
@@ -531,18 +548,7 @@ def others_private_set(outsider, bank):
 def test_create_bad_input_answers_400_naming_the_field(
     teammate, panelist, team, team_set, others_private_set, outsider, overrides, field
 ):
-    body = {
-        "mode": "structured",
-        "question_set": team_set.pk,
-        "team": team.pk,
-        "candidate_email": "someone@example.com",
-    }
-    body.update(overrides)
-    if body.get("question_set") == "others_private_set":
-        body["question_set"] = others_private_set.pk
-    if body.get("team") == "other_team":
-        body["team"] = TeamFactory(name="Not mine").pk
-    response = api_as(teammate).post("/api/sessions/", body, format="json")
+    response = _create_structured(teammate, team, team_set, others_private_set, overrides)
     assert response.status_code == 400, response.json()
     assert field in response.json(), response.json()
     assert not InterviewSession.objects.exists()
@@ -560,18 +566,7 @@ def test_create_naming_what_is_not_yours_answers_404_naming_the_field(
     teammate, team, team_set, others_private_set, overrides, field
 ):
     """A well-formed id of something you may not see: 404, as if it did not exist (the schema cannot say whose)."""
-    body = {
-        "mode": "structured",
-        "question_set": team_set.pk,
-        "team": team.pk,
-        "candidate_email": "someone@example.com",
-    }
-    body.update(overrides)
-    if body.get("question_set") == "others_private_set":
-        body["question_set"] = others_private_set.pk
-    if body.get("team") == "other_team":
-        body["team"] = TeamFactory(name="Not mine").pk
-    response = api_as(teammate).post("/api/sessions/", body, format="json")
+    response = _create_structured(teammate, team, team_set, others_private_set, overrides)
     assert response.status_code == 404, response.json()
     assert field in response.json(), response.json()
     assert not InterviewSession.objects.exists()
