@@ -196,6 +196,15 @@ def test_fitting_reads_only_the_development_part_and_prints_weights(capsys):
     assert out.startswith("WEIGHTS = [") and "F1 covered" in out
 
 
+def test_cross_validation_fits_on_other_questions_and_prints_the_dev_figures(capsys):
+    """--cv K: grouped by question, so no question's answers are both fitted on and judged."""
+    from django.core.management import call_command
+
+    call_command("eval_suggestions", "--cv", "2", "--questions", "4")
+    out = capsys.readouterr().out
+    assert "== development, 2-fold CV" in out and " 4 questions" in out and "held-out" not in out
+
+
 # --- the linguistic rules, one by one ---------------------------------------------------------------
 
 
