@@ -119,7 +119,16 @@ PHRASES = {
     "apprunner": ["app runner", "apprunner"],
     "awsbatch": ["aws batch"],
     "emr": ["elastic mapreduce", "emr"],
-    "glue": ["glue", "glue crawler", "glue catalog"],
+    "glue": [
+        "aws glue",
+        "glue crawler",
+        "glue crawlers",
+        "glue catalog",
+        "glue data catalog",
+        "glue job",
+        "glue jobs",
+        "glue etl",
+    ],
     "opensearch": ["opensearch", "elasticsearch"],
     "documentdb": ["documentdb", "document db"],
     "neptune": ["neptune"],
@@ -139,7 +148,7 @@ PHRASES = {
 # Canonical tokens that name a service or network component: a sentence about one of these is
 # about that thing (the subject check).
 SERVICES = {
-    "sg", "nacl", "igw", "natgw", "tgw", "vpce", "privatelink", "peering", "dx", "vpn", "alb", "nlb",
+    "sg", "nacl", "igw", "natgw", "tgw", "vpce", "privatelink", "peering", "dx", "vpn", "elb", "alb", "nlb",
     "asg", "ec2", "ebs", "efs", "fsx", "s3", "glacier", "lambda", "ecs", "eks", "fargate", "rds", "aurora",
     "dynamodb", "dax", "elasticache", "redis", "memcached", "sqs", "sns", "eventbridge", "kinesis",
     "firehose", "stepfunctions", "apigw", "cloudfront", "route53", "cloudwatch", "cloudtrail", "awsconfig",
@@ -194,6 +203,7 @@ UNITS = {
 # answer about ElastiCache), but siblings do not (Redis is not Memcached).
 FAMILIES = {
     "elasticache": {"redis", "memcached"},
+    "elb": {"alb", "nlb"},
     "rds": {"aurora"},
     "s3": {"glacier"},
     "ecs": {"fargate"},
