@@ -184,7 +184,7 @@ STOP_WORDS = {
 # Units a number may carry; the value is compared only between numbers of the same unit.
 UNITS = {
     "tb": "tb", "terabyte": "tb", "terabytes": "tb", "tib": "tb",
-    "gb": "gb", "gigabyte": "gb", "gigabytes": "gb", "gib": "gb",
+    "gb": "gb", "gigabyte": "gb", "gigabytes": "gb", "gib": "gb", "gig": "gb", "gigs": "gb",
     "mb": "mb", "megabyte": "mb", "megabytes": "mb", "mib": "mb",
     "kb": "kb", "kilobyte": "kb", "kilobytes": "kb", "kib": "kb",
     "ms": "ms", "millisecond": "ms", "milliseconds": "ms",

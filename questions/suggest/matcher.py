@@ -189,7 +189,8 @@ def suggest(
     sentences = _sentences(answer or "", params.use_synonyms)
     found = [features(sentences, rubric, i, params) for i in range(len(keypoints))]
     covered = params.covered + (params.distrust if _distrusted(found, sentences, rubric, params) else 0.0)
-    return [_judge(answer, sentences, rubric, kp, i, params, found[i], covered) for i, kp in enumerate(keypoints)]
+    xs = vectors(found, sentences, rubric)
+    return [_judge(answer, kp, params, found[i], xs[i], covered) for i, kp in enumerate(keypoints)]
 
 
 def _distrusted(found: list, sentences: list[_Sentence], rubric: _Rubric, params: Params) -> bool:
@@ -293,6 +294,12 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
     return f
 
 
+def vectors(found: list[Features], sentences: list[_Sentence], rubric: _Rubric) -> list[list[float]]:
+    """Each keypoint's features as the linear model reads them."""
+    words = sum(len(s.all_tokens) for s in sentences)
+    return [vector(f, words, len(rubric.evidence[i])) for i, f in enumerate(found)]
+
+
 def vector(f: Features, answer_words: int, evidence_terms: int) -> list[float]:
     """The features as the linear model reads them (the first is the constant)."""
     return [
@@ -320,8 +327,8 @@ def probability(x: list[float], weights=None) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def _judge(answer, sentences, rubric: _Rubric, kp: Keypoint, i: int, params: Params, f, covered) -> Suggestion:
-    p = probability(vector(f, sum(len(s.all_tokens) for s in sentences), len(rubric.evidence[i])), params.weights)
+def _judge(answer, kp: Keypoint, params: Params, f: Features, x: list[float], covered: float) -> Suggestion:
+    p = probability(x, params.weights)
     if f.contradicted:
         verdict, confidence = "missed", 0.85
     elif p >= covered:

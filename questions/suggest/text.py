@@ -1,7 +1,9 @@
 """Writing turned into comparable tokens, each remembering where it stood in the original text.
 
 A token is lower-cased and stemmed (Snowball's English stemmer), numbers lose their thousands
-separators ("16,000" -> "16000", "80k" -> "80000"), and the ways of writing an AWS thing become
+separators ("16,000" -> "16000", "80k" -> "80000"), numbers in words become digits ("fifteen
+months"), a number's unit is written in the largest unit that keeps it whole ("120 seconds" and
+"2 minutes" are both "2 min"), and the ways of writing an AWS thing become
 one canonical token (``lexicon.PHRASES``), and so do the everyday words for one idea
 (``lexicon.SYNONYMS``: "pay", "billed", "charged"). Sentences are split on . ! ? ; and line
 breaks; a negation's scope ends at punctuation or a new clause.
@@ -85,7 +87,69 @@ def tokens(text: str, offset: int = 0, synonyms: bool = True) -> list[Token]:
             merged.append(Token(str(int(value)) if value.is_integer() else str(value), prev.start, tok.end, prev.raw))
         else:
             merged.append(tok)
-    return _canonicalise(merged, synonyms)
+    return _canonicalise(_with_units(_spelled(merged)), synonyms)
+
+
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+
+
+def _spelled(toks: list[Token]) -> list[Token]:
+    """Numbers written as words become digits ("fifteen months" -> "15 months", "twenty-four" -> "24");
+    "one" only before a unit ("one day"), being a pronoun as often."""
+    out, i = [], 0
+    while i < len(toks):
+        tok, nxt = toks[i], toks[i + 1] if i + 1 < len(toks) else None
+        value = _NUMBER_WORDS.get(tok.raw) or (1 if tok.raw == "one" and nxt and nxt.raw in UNITS else None)
+        if value is None:
+            out.append(tok)
+            i += 1
+            continue
+        end = tok.end
+        if 20 <= value <= 90 and nxt and _NUMBER_WORDS.get(nxt.raw, 10) < 10:
+            value, end, i = value + _NUMBER_WORDS[nxt.raw], nxt.end, i + 1
+        out.append(Token(str(value), tok.start, end, tok.raw))
+        i += 1
+    return out
+
+
+# Units of one quantity, each as a multiple of the smallest; a number with one of them is written in
+# the largest unit that keeps it whole, so "120 seconds" and "2 minutes", "24 hours" and "1 day",
+# "10,240 MB" and "10 GB" are the same tokens.
+_SCALES = [
+    {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "day": 86_400_000, "week": 604_800_000},
+    {"month": 1, "year": 12},
+    {"kb": 1, "mb": 1024, "gb": 1024**2, "tb": 1024**3},
+    {"mbps": 1, "gbps": 1000},
+]
+_SCALE_OF = {unit: scale for scale in _SCALES for unit in scale}
+
+
+def _with_units(toks: list[Token]) -> list[Token]:
+    out = list(toks)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        unit = UNITS.get(b.raw)
+        if not a.text.replace(".", "", 1).isdigit():
+            continue
+        if unit == "%":  # "70 percent"
+            out[k + 1] = Token("%", b.start, b.end, "%")
+        if unit not in _SCALE_OF:
+            continue
+        scale = _SCALE_OF[unit]
+        amount = float(a.text) * scale[unit]
+        for name, size in sorted(scale.items(), key=lambda item: -item[1]):
+            if amount >= size and (amount / size).is_integer():
+                out[k] = Token(str(int(amount // size)), a.start, a.end, a.raw)
+                out[k + 1] = Token(name, b.start, b.end, name)
+                break
+        else:
+            out[k + 1] = Token(unit, b.start, b.end, unit)
+    return out
 
 
 def _canonicalise(toks: list[Token], synonyms: bool = True) -> list[Token]:

@@ -397,3 +397,18 @@ def test_a_quick_look_needs_at_least_one_question():
 
     with pytest.raises(CommandError, match="from 1"):
         call_command("eval_suggestions", "--questions", "0")
+
+
+def test_numbers_in_words_and_in_other_units_are_the_same_number():
+    from questions.suggest.text import numbers_with_units
+
+    def said(text):
+        return numbers_with_units(_words(text))
+
+    assert (
+        said("a 2-minute warning") == said("warns 120 seconds ahead") == said("two minutes' notice") == {("2", "min")}
+    )
+    assert said("kept for 24 hours") == said("kept for one day") == {("1", "day")}
+    assert said("up to 10,240 MB") == said("ten gigs") == {("10", "gb")}
+    assert said("seventy percent") == said("70%") == {("70", "%")}
+    assert [t.text for t in _words("one of them")][0] == "one"  # "one" is a number only before a unit

@@ -126,10 +126,9 @@ def feature_rows(items) -> tuple[np.ndarray, np.ndarray]:
         key = tuple((k.position, k.text, tuple(k.evidence), tuple(k.contradicts)) for k in kps)
         rubric = M._rubric(key, item["q"]["prompt"], item["q"]["reference_answer"])
         sentences = M._sentences(item["answer"])
-        words = sum(len(s.all_tokens) for s in sentences)
-        for i, kp in enumerate(kps):
-            xs.append(M.vector(M.features(sentences, rubric, i), words, len(rubric.evidence[i])))
-            ys.append(1.0 if item["labels"][str(kp.position)] == "covered" else 0.0)
+        found = [M.features(sentences, rubric, i) for i in range(len(kps))]
+        xs += M.vectors(found, sentences, rubric)
+        ys += [1.0 if item["labels"][str(kp.position)] == "covered" else 0.0 for kp in kps]
     return np.array(xs), np.array(ys)
 
 
