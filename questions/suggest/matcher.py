@@ -246,20 +246,8 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
                 spans.append((s.tokens[start].start, s.tokens[start + len(phrase) - 1].end))
         if on_subject:
             denied_here |= denied
-        for phrase in rubric.contradicts[i] if params.use_contradicts else ():
-            if (
-                on_subject
-                and any(
-                    s.all_tokens[a].start not in s.scope  # "can't ... without versioning" says it is needed
-                    and ("not" in phrase or not any(t.start in s.scope for t in s.all_tokens[a + 1 : b + 1]))
-                    for a, b in (
-                        T.find_loose(phrase, s.all_tokens, barriers=_SERVICES - set(phrase))
-                        + T.find_close(phrase, s.all_tokens, barriers=_SERVICES, text=s.source)
-                        if params.use_loose_phrases
-                        else [(at, at + len(phrase) - 1) for at in _find(phrase, s.all_tokens)]
-                    )
-                )
-            ):
+        for phrase in rubric.contradicts[i] if params.use_contradicts and on_subject else ():
+            if _says(phrase, s, params):
                 f.contradicted.append(f"says {' '.join(phrase)!r}")
         if params.use_opposites and on_subject:
             for opposite, own in rubric.opposites[i].items():
@@ -292,6 +280,21 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
     if not rubric.related[i]:  # no reference answer to borrow from: the keypoint's own words stand in
         f.related = f.window_overlap
     return f
+
+
+def _says(phrase: tuple[str, ...], s: _Sentence, params: Params) -> bool:
+    """Does the sentence say the contradicting phrase, not negated? ("can't ... without versioning"
+    says it is needed.)"""
+    if params.use_loose_phrases:
+        where = T.find_loose(phrase, s.all_tokens, barriers=_SERVICES - set(phrase), text=s.source)
+        where += T.find_close(phrase, s.all_tokens, barriers=_SERVICES, text=s.source)
+    else:
+        where = [(at, at + len(phrase) - 1) for at in _find(phrase, s.all_tokens)]
+    return any(
+        s.all_tokens[a].start not in s.scope
+        and ("not" in phrase or not any(t.start in s.scope for t in s.all_tokens[a + 1 : b + 1]))
+        for a, b in where
+    )
 
 
 def vectors(found: list[Features], sentences: list[_Sentence], rubric: _Rubric) -> list[list[float]]:

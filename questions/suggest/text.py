@@ -87,7 +87,7 @@ def tokens(text: str, offset: int = 0, synonyms: bool = True) -> list[Token]:
             merged.append(Token(str(int(value)) if value.is_integer() else str(value), prev.start, tok.end, prev.raw))
         else:
             merged.append(tok)
-    return _canonicalise(_with_units(_spelled(merged)), synonyms)
+    return _canonicalise(_with_units(_spelled(_zero(merged))), synonyms)
 
 
 _NUMBER_WORDS = {
@@ -115,6 +115,24 @@ def _spelled(toks: list[Token]) -> list[Token]:
         out.append(Token(str(value), tok.start, end, tok.raw))
         i += 1
     return out
+
+
+_NEARLY = {"near", "almost", "nearly", "virtually", "practically", "essentially", "close"}
+
+
+def _zero(toks: list[Token]) -> list[Token]:
+    """ "zero" before a word that is not a unit says there is none: "zero data loss" is "no data loss"
+    (but "near-zero RPO" is not "no RPO")."""
+    return [
+        Token("not", t.start, t.end, t.raw)
+        if t.raw == "zero"
+        and 0 < k + 1 < len(toks)
+        and toks[k + 1].raw not in UNITS
+        and toks[k + 1].text.isalpha()
+        and (k == 0 or toks[k - 1].raw not in _NEARLY)
+        else t
+        for k, t in enumerate(toks)
+    ]
 
 
 # Units of one quantity, each as a multiple of the smallest; a number with one of them is written in
@@ -195,12 +213,14 @@ def numbers_with_units(toks: list[Token]) -> set[tuple[str, str]]:
 
 
 def find_loose(
-    phrase: tuple[str, ...], toks: list[Token], gap: int = 4, barriers: frozenset = frozenset()
+    phrase: tuple[str, ...], toks: list[Token], gap: int = 4, barriers: frozenset = frozenset(), text: str = ""
 ) -> list[tuple[int, int]]:
     """(first, last) token indexes where the phrase's words stand in order, at most ``gap`` other
     words (stop words aside) between two of them: "read replicas are synchronous" is found in "read replicas use
-    synchronous replication". Never across a clause break ("but", "whereas", ...) nor across a
-    word of ``barriers`` (another service named in between: "NACL - SGs are stateful")."""
+    synchronous replication". Never across a clause break ("but", "whereas", ...), a word of
+    ``barriers`` (another service named in between: "NACL - SGs are stateful") or, where ``text``
+    (what the tokens' offsets point into) is given, a bracket: "(..., an SSO user) gets temporary
+    credentials" does not say users get them."""
     found = []
     for i, tok in enumerate(toks):
         if not phrase or tok.text != phrase[0]:
@@ -209,6 +229,8 @@ def find_loose(
         for word in phrase[1:]:
             nxt, skipped = None, 0
             for j in range(at + 1, min(len(toks), at + 2 * gap + 4)):
+                if text and _BRACKET.search(text[toks[j - 1].end : toks[j].start]):
+                    break
                 if toks[j].text == word:
                     nxt = j
                     break
@@ -227,6 +249,7 @@ def find_loose(
 
 _SCOPE_ENDS = {"so", "and", "because", "since", "which", "then", "unless", "though", "or", "if", "when"}
 _PUNCTUATION = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_BRACKET = re.compile(r"[()\[\]]")
 
 
 _EXAMPLE = {("such", "as"), ("for", "exampl"), ("e", "g"), ("eg",), ("like",), ("say",)}

@@ -412,3 +412,16 @@ def test_numbers_in_words_and_in_other_units_are_the_same_number():
     assert said("up to 10,240 MB") == said("ten gigs") == {("10", "gb")}
     assert said("seventy percent") == said("70%") == {("70", "%")}
     assert [t.text for t in _words("one of them")][0] == "one"  # "one" is a number only before a unit
+
+
+def test_a_contradicting_phrase_is_not_found_across_a_bracket_and_zero_loss_is_no_loss():
+    from questions.suggest.matcher import _phrase
+    from questions.suggest.text import find_loose
+
+    said = "something trusted (another account, an SSO user) assumes it and gets temporary credentials"
+    assert find_loose(_phrase("users get temporary credentials"), _words(said))
+    assert not find_loose(_phrase("users get temporary credentials"), _words(said), text=said)
+    keypoint = [Keypoint(1, "A planned switchover promotes the secondary with no data loss.", ["switchover"],
+                         ["switchover loses data"])]  # fmt: skip
+    assert verdicts("A planned switchover syncs first and promotes with zero data loss.", keypoint) != ["missed"]
+    assert [t.text for t in _words("near-zero RPO")] == ["near", "zero", "rpo"]
