@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from common.fields import StrictCharField
+from common.paging import OneQueryPaginator
 from teams.models import Team
 
 from . import rules, services
@@ -98,7 +99,10 @@ class QuestionFilterSerializer(serializers.Serializer):
 
 
 class StrictPageNumberPagination(PageNumberPagination):
-    """A page past the end answers 404 naming `page`, as an unknown tag does."""
+    """A page past the end answers 404 naming `page`, as an unknown tag does. The page and the total
+    come in one query (common.paging)."""
+
+    django_paginator_class = OneQueryPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
@@ -169,7 +173,8 @@ class QuestionViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # Each question as the list shows it is the same for everybody: kept in the cache with the
         # page's rows (questions/rows.py); which questions a caller sees is the query, per request.
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # Of each question only what keys its cached item is read; the missing ones are then read whole.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).only("pk", "updated_at"))
         return self.get_paginated_response(
             listed(page, lambda questions: QuestionListSerializer(questions, many=True).data)
         )
