@@ -298,12 +298,25 @@ def _says(phrase: tuple[str, ...], s: _Sentence, params: Params) -> bool:
 
 
 def vectors(found: list[Features], sentences: list[_Sentence], rubric: _Rubric) -> list[list[float]]:
-    """Each keypoint's features as the linear model reads them."""
+    """Each keypoint's features as the linear model reads them.
+
+    Besides its own support, the last feature weighs a keypoint against the one the same answer
+    supports best (support: the window's share of its words and of the reference answer's around it,
+    and its evidence terms). The fitted weight is negative: for the same support, a keypoint of an
+    answer that shows the others well is more likely covered (a strong answer's brief mention), and
+    one that is the best an answer shows (an answer about something else, touching it in passing) less.
+    A rubric of one or two keypoints has no such comparison: a typical best support stands in (the
+    median of the development answers')."""
     words = sum(len(s.all_tokens) for s in sentences)
-    return [vector(f, words, len(rubric.evidence[i])) for i, f in enumerate(found)]
+    support = [f.window_overlap + f.related + min(f.evidence, 2) / 2 for f in found]
+    best = (max(support, default=0.0) if len(found) >= 3 else max(support + [_TYPICAL_BEST])) or 1.0
+    return [vector(f, words, len(rubric.evidence[i]), support[i] / best) for i, f in enumerate(found)]
 
 
-def vector(f: Features, answer_words: int, evidence_terms: int) -> list[float]:
+_TYPICAL_BEST = 1.3
+
+
+def vector(f: Features, answer_words: int, evidence_terms: int, relative: float = 0.0) -> list[float]:
     """The features as the linear model reads them (the first is the constant)."""
     return [
         1.0,
@@ -317,12 +330,13 @@ def vector(f: Features, answer_words: int, evidence_terms: int) -> list[float]:
         min(evidence_terms, 6) / 6,
         f.related,
         min(f.denied, 2) / 2,
+        relative,
     ]
 
 
 # Fitted by `manage.py eval_suggestions --fit` on the development part only (logistic regression,
 # covered against the rest); the held-out fifth never saw them.
-WEIGHTS = [-2.63, 0.96, 0.62, 1.3, 1.2, 1.74, -0.33, 1.83, -1.68, 2.41, -0.29]
+WEIGHTS = [-2.53, 1.08, 0.82, 1.42, 1.33, 1.83, -0.26, 1.82, -1.59, 2.58, -0.25, -0.65]
 
 
 def probability(x: list[float], weights=None) -> float:

@@ -425,3 +425,14 @@ def test_a_contradicting_phrase_is_not_found_across_a_bracket_and_zero_loss_is_n
                          ["switchover loses data"])]  # fmt: skip
     assert verdicts("A planned switchover syncs first and promotes with zero data loss.", keypoint) != ["missed"]
     assert [t.text for t in _words("near-zero RPO")] == ["near", "zero", "rpo"]
+
+
+def test_each_keypoint_is_also_weighed_against_the_one_the_answer_shows_best():
+    from questions.suggest import matcher as M
+
+    rubric = M._rubric(((1, "a", (), ()), (2, "b", (), ()), (3, "c", (), ())), "")
+    found = [M.Features(window_overlap=0.5), M.Features(window_overlap=1.0, evidence=2), M.Features()]
+    assert [x[-1] for x in M.vectors(found, [], rubric)] == [0.25, 1.0, 0.0]
+    # One or two keypoints: a typical best answer stands in for the comparison.
+    two = M._rubric(((1, "a", (), ()), (2, "b", (), ())), "")
+    assert [x[-1] for x in M.vectors(found[:1] + found[2:], [], two)] == [0.5 / M._TYPICAL_BEST, 0.0]
