@@ -119,7 +119,7 @@ PHRASES = {
     "apprunner": ["app runner", "apprunner"],
     "awsbatch": ["aws batch"],
     "emr": ["elastic mapreduce", "emr"],
-    "glue": [
+    "awsglue": [
         "aws glue",
         "glue crawler",
         "glue crawlers",
@@ -156,7 +156,7 @@ SERVICES = {
     "inspector", "scp", "controltower", "cognito", "cloudformation", "cdk", "terraform", "xray", "codedeploy",
     "codepipeline", "athena", "redshift", "awsbackup", "swf", "clientvpn", "trafficmirroring", "flowlogs",
     "reachability", "globalaccelerator", "datasync", "snowball", "storagegateway", "transferfamily", "dms",
-    "appconfig", "awshealth", "ssm", "ecr", "beanstalk", "lightsail", "apprunner", "awsbatch", "emr", "glue",
+    "appconfig", "awshealth", "ssm", "ecr", "beanstalk", "lightsail", "apprunner", "awsbatch", "emr", "awsglue",
     "opensearch", "documentdb", "neptune", "msk", "mq", "ses", "appsync", "cloudhsm", "identitycenter",
     "trustedadvisor", "costexplorer", "budgets", "sagemaker", "quicksight",
 }  # fmt: skip
