@@ -34,14 +34,18 @@ class Token:
     raw: str  # the word as written, lower-cased
 
 
+_AMERICAN = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations|er|ers)$")
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """Snowball's stem, except that "-ful" stays: "stateful" is not "state" (while "stateless" stays)."""
+    """Snowball's stem, except that "-ful" stays: "stateful" is not "state" (while "stateless" stays).
+    American "-ize" is spelled "-ise" first: "initialized" and "initialised" are one word."""
     if not word.isalpha() or len(word) <= 3:
         return word
     if word.endswith("ful"):
         return word
-    return _STEMMER.stemWord(word)
+    return _STEMMER.stemWord(_AMERICAN.sub(r"\1is\2", word))
 
 
 def _number(raw: str) -> str:

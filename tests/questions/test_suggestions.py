@@ -436,3 +436,10 @@ def test_each_keypoint_is_also_weighed_against_the_one_the_answer_shows_best():
     # One or two keypoints: a typical best answer stands in for the comparison.
     two = M._rubric(((1, "a", (), ()), (2, "b", (), ())), "")
     assert [x[-1] for x in M.vectors(found[:1] + found[2:], [], two)] == [0.5 / M._TYPICAL_BEST, 0.0]
+
+
+def test_american_and_british_spellings_are_one_word():
+    from questions.suggest.text import stem
+
+    assert stem("initialized") == stem("initialised") and stem("utilization") == stem("utilisation")
+    assert stem("size") == "size"
