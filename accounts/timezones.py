@@ -37,6 +37,8 @@ def name_of(user) -> str:
 
     if not getattr(user, "is_authenticated", False):
         return ""
+    if hasattr(user, "cached_time_zone"):  # read with the user from the cache (accounts.signed_in)
+        return user.cached_time_zone
     return Profile.objects.filter(user=user).values_list("time_zone", flat=True).first() or ""
 
 

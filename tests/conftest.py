@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from common import cached
 from questions.models import Visibility
 from teams.models import Membership
 
@@ -236,7 +237,13 @@ def team_question(owner, team):
 
 
 def login(client, user):
+    """Sign the client in as a browser would be, with the user already in the cache, as after their first
+    page (accounts.signed_in): the pages' query counts are then those of every later request. The first
+    request's one query for the user is tested in tests/accounts/test_signed_in_cache.py."""
+    from accounts.signed_in import _loaders
+
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cached.read(_loaders(user.pk))
     return client
 
 

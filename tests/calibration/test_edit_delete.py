@@ -66,7 +66,7 @@ def test_the_confirmation_says_when_nothing_is_scored_and_when_a_pass_may_go(cli
 def test_the_confirmation_page_runs_fixed_queries(client, owner, teammate, drill, django_assert_num_queries):
     scored(drill, teammate)
     login(client, owner)
-    with django_assert_num_queries(5):  # user, drill with its team, role, attempts counted, requirement
+    with django_assert_num_queries(4):  # drill with its team, role, attempts counted, requirement (user: cached)
         assert client.get(reverse("calibration:delete", args=[drill.pk])).status_code == 200
 
 
@@ -99,7 +99,7 @@ def test_a_deletion_that_fails_keeps_the_attempts(owner, teammate, drill):
 def test_the_edit_page_runs_fixed_queries(client, owner, teammate, drill, django_assert_num_queries):
     scored(drill, teammate)
     login(client, owner)
-    with django_assert_num_queries(6):  # user, drill with its team, role, keypoints, answers, attempts
+    with django_assert_num_queries(5):  # drill with its team, role, keypoints, answers, attempts (user: cached)
         assert client.get(reverse("calibration:edit", args=[drill.pk])).status_code == 200
 
 

@@ -176,7 +176,7 @@ def test_the_list_shows_what_is_left_to_score_in_fixed_queries(
     login(client, teammate)
     score(client, drill, MINE)
     url = reverse("calibration:list", args=[team.pk])
-    with django_assert_num_queries(7):  # session, user, team, role, drills, my attempts, requirement
+    with django_assert_num_queries(5):  # team, role, drills, my attempts, requirement (session, user: cached)
         body = client.get(url).content.decode()
     assert body.count("To score") == 1 and "agreement 0.57" in body
 

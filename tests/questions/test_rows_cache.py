@@ -1,5 +1,6 @@
 """The question list's rows are rendered once and then come from the cache (questions/rows.py):
-a warm page skips the topics' queries, the reading of its questions whole and the rows' rendering, and no change is ever served late."""
+a warm page skips the topics' queries, the reading of its questions whole and the rows' rendering,
+and no change is ever served late."""
 
 import pytest
 from django.db import connection
