@@ -33,8 +33,8 @@ from .lexicon import ANTONYMS, FAMILIES, SERVICES, STOP_WORDS
 class Params:
     evidence_weight: float = 0.55  # support from evidence terms, reached at two terms
     overlap_weight: float = 0.7  # support from the keypoint's own words
-    covered: float = 0.35  # the model's probability of "covered" from which it says covered
-    distrust: float = 0.2  # ... raised by this much for an answer not to be believed (see _distrusted)
+    covered: float = 0.33  # the model's probability of "covered" from which it says covered
+    distrust: float = 0.3  # ... raised by this much for an answer not to be believed (see _distrusted)
     partial: float = 0.2  # ... and partly covered
     weights: tuple | None = None  # the linear model's weights (default WEIGHTS)
     prompt_word_weight: float = 0.35
@@ -336,7 +336,7 @@ def vector(f: Features, answer_words: int, evidence_terms: int, relative: float 
 
 # Fitted by `manage.py eval_suggestions --fit` on the development part only (logistic regression,
 # covered against the rest); the held-out fifth never saw them.
-WEIGHTS = [-2.53, 1.08, 0.82, 1.42, 1.33, 1.83, -0.26, 1.82, -1.59, 2.58, -0.25, -0.65]
+WEIGHTS = [-2.52, 1.07, 0.93, 1.41, 1.34, 1.86, -0.44, 1.77, -1.62, 2.6, -0.26, -0.69]
 
 
 def probability(x: list[float], weights=None) -> float:
