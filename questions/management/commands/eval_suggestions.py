@@ -3,7 +3,7 @@
 Each line is a written answer to a bank question with a person's verdict for every keypoint
 (covered / partial / missed) and the kind of answer (strong, partial, paraphrase,
 misconception, neighbour, offtopic). Questions whose bank number is a multiple of five are the
-held-out fifth: never looked at while tuning (``--tune`` and ``--ablate`` use the rest only).
+held-out fifth: never looked at while tuning (``--fit``, ``--cv`` and the ``--ablate`` table use the rest only).
 
 Prints, for the development part and the held-out part: precision, recall and F1 per verdict,
 the confusion table, the false-"covered" rate per kind of answer, and the latency per answer.
