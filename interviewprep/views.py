@@ -17,12 +17,16 @@ log = logging.getLogger(__name__)
 
 @require_safe
 def home(request):
-    context = {"question_count": Question.objects.for_user(request.user).count()}
     if request.user.is_authenticated:
-        context.update(_dashboard(request.user))
-    else:
-        context["sets"] = QuestionSet.objects.for_user(request.user).filter(owner__isnull=True).order_by("pk")[:10]
+        context = _dashboard(request.user)
+    else:  # the count is shown only to visitors ("Browse 100 questions")
+        context = {"question_count": Question.objects.for_user(request.user).count(), "sets": _bank_sets(request.user)}
     return render(request, "home.html", context)
+
+
+def _bank_sets(user):
+    bank = QuestionSet.objects.for_user(user).filter(owner__isnull=True)
+    return bank.only("pk", "title", "description").order_by("pk")[:10]
 
 
 def _dashboard(user):
@@ -32,20 +36,28 @@ def _dashboard(user):
     from sessions.models import InterviewSession, Mode, Status
     from sessions.scoring import session_score_sql
 
-    mine = InterviewSession.objects.for_user(user).select_related("interviewer", "candidate")
+    # Each list reads only the columns the page shows of it.
+    mine = InterviewSession.objects.for_user(user)
     now = timezone.now()
     recent = list(
         InterviewSession.objects.filter(candidate=user, status=Status.FINISHED)
         .exclude(mode=Mode.STRUCTURED)
+        .only("pk", "title", "mode", "finished_at")
         .annotate(score=session_score_sql())
         .order_by("-finished_at")[:5]
     )
     for session in recent:  # rounded as the session's own page rounds it
         session.score = None if session.score is None else round(session.score, 1)
     return {
-        "in_progress": list(mine.filter(status=Status.LIVE).order_by("-created_at")[:10]),
+        "in_progress": list(
+            mine.filter(status=Status.LIVE)
+            .only("pk", "title", "mode", "current_position", "question_count")
+            .order_by("-created_at")[:10]
+        ),
         "upcoming": list(
-            mine.filter(status=Status.SCHEDULED).order_by(models.F("scheduled_at").asc(nulls_last=True))[:10]
+            mine.filter(status=Status.SCHEDULED)
+            .only("pk", "title", "mode", "scheduled_at")
+            .order_by(models.F("scheduled_at").asc(nulls_last=True))[:10]
         ),
         "invitations": list(
             InterviewSession.objects.filter(
@@ -53,12 +65,14 @@ def _dashboard(user):
                 candidate__isnull=True,
                 candidate_email__iexact=user.email,
                 invite_expires_at__gt=now,
-            ).exclude(status=Status.FINISHED)[:10]
+            )
+            .exclude(status=Status.FINISHED)
+            .only("pk", "title", "invite_token", "scheduled_at")[:10]
         )
         if user.email
         else [],
         "recent": recent,
-        "sets": QuestionSet.objects.for_user(user).filter(owner__isnull=True).order_by("pk")[:10],
+        "sets": _bank_sets(user),
         "overdue_scorecards": _overdue_scorecards(user, now),
     }
 

@@ -17,6 +17,11 @@ from ..services import feedback_owed_in
 
 # --- lists ---------------------------------------------------------------------------------------
 
+ROW_FIELDS = (
+    *("pk", "title", "mode", "status", "created_at", "candidate_email", "candidate_id", "interviewer_id"),
+    *("candidate__username", "interviewer__username"),
+)
+
 
 @login_required
 @require_safe
@@ -25,14 +30,20 @@ def session_list(request):
     # a score for every session the user ever had, which grows with it. One query, and one for the
     # feedback owed among those 100.
     page = InterviewSession.objects.for_user(request.user).order_by("-created_at", "-pk").values("pk")[:100]
+    # Only the columns a row shows (_row_shows): a row of all of them and of both users' was most of
+    # the page's time (600 dates and 300 objects built a request).
     sessions = (
         InterviewSession.objects.filter(pk__in=page)
-        .select_related("interviewer", "candidate", "team")
+        .select_related("interviewer", "candidate")
+        .only(*ROW_FIELDS)
         .annotate(score=session_score_sql())
         .order_by("-created_at", "-pk")
     )
     sessions = list(sessions)
-    owed = feedback_owed_in(request.user, [session.pk for session in sessions])
+    # Only a finished peer interview can owe its candidate feedback: the others are not asked about.
+    owed = feedback_owed_in(
+        request.user, [s.pk for s in sessions if s.mode == Mode.PEER and s.status == Status.FINISHED]
+    )
     for session in sessions:  # rounded as the session's own page rounds it
         session.score = None if session.score is None else round(session.score, 1)
         session.feedback_owed = session.pk in owed
