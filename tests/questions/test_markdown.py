@@ -41,3 +41,14 @@ def test_question_page_never_carries_a_script_from_its_markdown(client, owner):
     login(client, owner)
     body = client.get(q.get_absolute_url(), {"rubric": "1"}).content.decode().lower()
     assert "alert(" not in body.replace("&#x27;", "'").split("</header>")[1]
+
+
+def test_a_remembered_rendering_is_the_sanitised_one_and_long_texts_are_sanitised_too():
+    from questions.markdown import REMEMBERED_UP_TO, _remembered
+
+    text = "Hi <script>alert(1)</script> [x](javascript:alert(1))"
+    first, again = render_markdown(text), render_markdown(text)
+    assert first == again and "<script" not in again and "javascript:" not in again
+    assert _remembered.cache_info().hits >= 1
+    long = text + " word" * REMEMBERED_UP_TO
+    assert "<script" not in render_markdown(long) and "javascript:" not in render_markdown(long)
