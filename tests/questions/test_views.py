@@ -216,3 +216,15 @@ def test_detail_and_set_pages_run_a_fixed_number_of_queries(client, owner):
         qset.items.create(question=q, position=position)
     assert _count_queries(client, questions[0].get_absolute_url(), {"rubric": "1"}) == detail
     assert _count_queries(client, qset.get_absolute_url()) == set_page
+
+
+def test_the_filter_form_keeps_the_choices_made_and_links_its_error(client, owner):
+    login(client, owner)
+    body = client.get(reverse("questions:list"), {"difficulty": "advanced", "mine": "on"}).content.decode()
+    assert '<option value="advanced" selected>' in body and '<option value="" selected>' not in body
+    assert 'id="id_mine" checked' in body
+    body = client.get(reverse("questions:list")).content.decode()
+    assert '<option value="" selected>Any difficulty</option>' in body and 'id="id_mine">' in body
+    body = client.get(reverse("questions:list"), {"difficulty": "hard"}).content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_difficulty_error"' in body
+    assert 'id="id_difficulty_error">Select a valid choice. hard is not one of the available choices.' in body
