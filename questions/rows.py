@@ -73,15 +73,31 @@ def topics(ticked) -> tuple[list, str]:
     return found[tags_key], found[filter_key]
 
 
+def bank_sets() -> list:
+    """The bank's question sets (no owner: public), as the home page lists them: the same for everybody,
+    from the cache (a set saved or deleted, and the bank loader, make it stale)."""
+    key = f"{GROUP}:bank-sets"
+
+    def render(keys):
+        from .models import QuestionSet
+
+        bank = QuestionSet.objects.filter(owner__isnull=True, visibility="public")
+        return {key: list(bank.only("pk", "title", "description").order_by("pk")[:10])}
+
+    return cached.read_group(GROUP, [key], render)[key]
+
+
 def forget_rows(**kwargs) -> None:
     """Every row rendered so far may show an old prompt or topic: none serves again."""
     cached.forget(GROUP)
 
 
 def connect_signals() -> None:
-    from .models import Question, Tag
+    from .models import Question, QuestionSet, Tag
 
     post_save.connect(forget_rows, sender=Question, dispatch_uid="questions-rows-question-saved")
+    post_save.connect(forget_rows, sender=QuestionSet, dispatch_uid="questions-rows-set-saved")
+    post_delete.connect(forget_rows, sender=QuestionSet, dispatch_uid="questions-rows-set-deleted")
     post_delete.connect(forget_rows, sender=Tag, dispatch_uid="questions-rows-tag-deleted")
     post_save.connect(forget_rows, sender=Tag, dispatch_uid="questions-rows-tag-saved")
     m2m_changed.connect(forget_rows, sender=Question.tags.through, dispatch_uid="questions-rows-tags-changed")

@@ -142,3 +142,18 @@ def test_the_api_list_is_served_warm_with_two_queries_less_and_shows_a_change_at
     assert [q["tags"] for q in warm["results"]] == [["vpc"]] * 3
     listed[1].tags.add(TagFactory(slug="nat", name="NAT"))
     assert [sorted(q["tags"]) for q in client.get(url).json()["results"]] == [["vpc"], ["nat", "vpc"], ["vpc"]]
+
+
+def test_the_home_pages_bank_sets_come_from_the_cache_and_show_a_change_at_once(client):
+    from questions.models import QuestionSet
+
+    qset = QuestionSet.objects.create(title="Networking basics", description="Subnets and routes", visibility="public")
+    assert "Networking basics" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/")
+    assert "questions_questionset" not in " ".join(q["sql"] for q in warm.captured_queries)
+    qset.title = "Networking, the basics"
+    qset.save()
+    assert "Networking, the basics" in client.get("/").content.decode()
+    qset.delete()
+    assert "Networking, the basics" not in client.get("/").content.decode()
