@@ -18,6 +18,16 @@ def _session(request, pk):
     return presenters.load(pk)
 
 
+def _session_row(request, pk):
+    """The session's own row, if the user may see it (the same rule as ``_session``, in one query); 404
+    otherwise. For the room's frequent writes: their services read what else they need, and their
+    answers show a few figures, not the room."""
+    try:
+        return InterviewSession.objects.for_user(request.user).get(pk=pk)
+    except InterviewSession.DoesNotExist:
+        raise Http404("No such session.") from None
+
+
 def _after_change(request, session, message=None, level=messages.SUCCESS):
     if message:
         messages.add_message(request, level, message)
@@ -34,10 +44,12 @@ def _refused(request, session, error):
     return redirect("sessions:room", pk=session.pk)
 
 
-def _write(request, pk, action, *, fragment=None, then=None):
+def _write(request, pk, action, *, fragment=None, then=None, load=_session):
     """Run a service for this session and answer: refusals the same way everywhere; success with
-    ``then(session, result)``, or for htmx the ``fragment(result)``, or back to the room."""
-    session = _session(request, pk)
+    ``then(session, result)``, or for htmx the ``fragment(result)``, or back to the room.
+    ``load``: how the session is fetched (``_session``, or ``_session_row`` when the action and the
+    answer need no more than the session's row)."""
+    session = load(request, pk)
     try:
         result = action(session)
     except (services.Conflict, ValidationError) as error:

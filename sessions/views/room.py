@@ -14,7 +14,7 @@ from accounts.signed_in import signed_in_required
 from .. import live, permissions, presenters, services, suggestions
 from ..forms import ScorecardForm
 from ..models import Answer, InterviewSession, MarkValue, Mode, Status
-from ._shared import _after_change, _session, _write
+from ._shared import _after_change, _session, _session_row, _write
 from .end import _scorecard_history
 from .start import _mirror_url
 
@@ -123,6 +123,7 @@ def answer_text(request, pk, position):
             session=s, position=position, by=request.user, text=request.POST.get("text", "")
         ),
         fragment=lambda _: render(request, "sessions/_states.html#saved"),
+        load=_session_row,
     )
 
 
@@ -149,6 +150,7 @@ def mark(request, pk, position, keypoint_id):
             session=s, position=position, keypoint_id=keypoint_id, by=request.user, value=request.POST.get("mark", "")
         ),
         fragment=lambda review: render(request, "sessions/_score.html", {"score": review.score, "position": position}),
+        load=_session_row,
     )
 
 
@@ -170,6 +172,7 @@ def notes(request, pk, position):
             "sessions/_notes_state.html",
             {"review": review, "position": position, "current": _suggested(pk, position, review.notes)},
         ),
+        load=_session_row,
     )
 
 
