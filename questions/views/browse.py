@@ -1,7 +1,7 @@
 """Browsing the bank: the question list with its filters, a question with its rubric, the sets."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -11,7 +11,7 @@ from .. import services
 from ..forms import (
     QuestionFilterForm,
 )
-from ..models import Question, QuestionSet
+from ..models import Question, QuestionSet, rubric_locked_filter
 from ..rows import rendered_rows, topics
 from ._shared import _fragment, _render
 
@@ -43,7 +43,7 @@ def question_list(request):
         # A search ranks every match (full text, then similar words): run it once for the ids in their
         # order and fetch the page's rows by id, instead of once to count and again for the page.
         page = Paginator(list(questions.values_list("pk", flat=True)), PAGE_SIZE).get_page(request.GET.get("page"))
-        found = Question.objects.in_bulk(page.object_list)
+        found = Question.objects.only("pk", "updated_at").in_bulk(page.object_list)  # what keys the cached rows
         listed = [found[pk] for pk in page.object_list]
     else:
         # The page and the total in one query, and of each question only what keys its cached row.
@@ -59,8 +59,12 @@ def question_list(request):
 
 @require_safe
 def question_detail(request, pk):
-    question = get_object_or_404(Question.objects.for_user(request.user).prefetch_related("tags"), pk=pk)
-    rubric_locked = not Question.objects.rubric_readable_by(request.user).filter(pk=question.pk).exists()
+    # Whether its rubric is closed to the user comes with the question, in the same query.
+    visible = Question.objects.for_user(request.user).prefetch_related("tags")
+    if request.user.is_authenticated:
+        visible = visible.annotate(locked=ExpressionWrapper(rubric_locked_filter(request.user), BooleanField()))
+    question = get_object_or_404(visible, pk=pk)
+    rubric_locked = bool(getattr(question, "locked", False))
     show_rubric = request.GET.get("rubric") == "1" and not rubric_locked
     template = "questions/question_detail.html"
     if show_rubric:

@@ -160,3 +160,16 @@ def test_the_stored_pdf_is_not_served_while_a_keypoint_in_it_is_closed(start_int
     _end(interview)
     assert client.get(url + "pdf").content == stored
     assert b"keypoint_3" in client.get(url + "csv").getvalue()
+
+
+def test_the_question_page_keeps_the_rubric_closed_until_the_interview_ends(client, interview, candidate, bank):
+    from ..conftest import login
+
+    login(client, candidate)
+    url = bank[0].get_absolute_url()
+    page = client.get(url, {"rubric": "1"}).content.decode()
+    assert "its rubric opens when the interview ends" in page and not _secrets_in(page)
+    assert 'id="reveal-rubric"' not in client.get(url).content.decode()
+    _end(interview)
+    page = client.get(url, {"rubric": "1"}).content.decode()
+    assert "<h2>Rubric</h2>" in page and "its rubric opens when the interview ends" not in page
