@@ -51,8 +51,11 @@ def _lead(session, user) -> Reviewer:
     return reviewer
 
 
-def _answer(session, position) -> Answer:
-    answer = Answer.objects.filter(session=session, position=position).first()
+def _answer(session, position, keypoints=False) -> Answer:
+    """The answer at this position; with ``keypoints``, its keypoints too (one more query), which then
+    serve every ``answer.keypoints.all()`` of the request: the check, the suggestions, the score."""
+    answers = Answer.objects.filter(session=session, position=position)
+    answer = (answers.prefetch_related("keypoints") if keypoints else answers).first()
     if answer is None:
         raise ValidationError({"position": f"This session has questions 1 to {session.question_count}."})
     return answer
@@ -95,9 +98,16 @@ def _rescore(answer, reviewer, review) -> AnswerReview:
 
 
 def _review_for_update(answer, user) -> AnswerReview:
-    try:
-        with transaction.atomic():
-            AnswerReview.objects.get_or_create(answer=answer, user=user)
-    except IntegrityError:
-        pass  # created by a concurrent request
-    return AnswerReview.objects.select_for_update().get(answer=answer, user=user)
+    """The user's review of the answer, locked until the transaction ends; created first if missing.
+
+    One query once the review exists, as it does after a reviewer's first write on an answer."""
+    review = AnswerReview.objects.select_for_update().filter(answer=answer, user=user).first()
+    if review is None:
+        try:
+            with transaction.atomic():
+                AnswerReview.objects.get_or_create(answer=answer, user=user)
+        except IntegrityError:
+            pass  # created by a concurrent request
+        review = AnswerReview.objects.select_for_update().get(answer=answer, user=user)
+    review.answer = answer  # the caller's, keypoints and all: reading it again would be a query
+    return review

@@ -11,7 +11,6 @@ from common.refusals import Conflict
 from .. import suggestions
 from ..models import (
     Answer,
-    AnswerKeypoint,
     AnswerReview,
     Mark,
     MarkValue,
@@ -68,13 +67,14 @@ def answer_submit(*, session, position, by) -> Answer:
 
 @transaction.atomic
 def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
-    """Mark one keypoint for one reviewer, and recompute that reviewer's score for the answer."""
+    """Mark one keypoint (``keypoint_id``, an int) for one reviewer, and recompute that reviewer's score for
+    the answer."""
     reviewer = _reviewer(session, by)
-    answer = _answer(session, position)
+    answer = _answer(session, position, keypoints=True)
     _can_review(session, reviewer, answer)
     if value not in MarkValue.values and value not in ("", None):
         raise ValidationError({"mark": f"Choose one of: {', '.join(MarkValue.values)}."})
-    keypoint = AnswerKeypoint.objects.filter(answer=answer, pk=keypoint_id).first()
+    keypoint = next((kp for kp in answer.keypoints.all() if kp.pk == keypoint_id), None)
     if keypoint is None:
         raise ValidationError({"keypoint": "This keypoint is not part of this question."})
     said = None
@@ -85,8 +85,12 @@ def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
     if value in ("", None):
         Mark.objects.filter(keypoint=keypoint, user=by).delete()
     else:
-        Mark.objects.update_or_create(
-            keypoint=keypoint, user=by, defaults={"value": value, "suggested": said["verdict"] if said else ""}
+        # Insert or update in one statement (ON CONFLICT on the one mark per keypoint and reviewer).
+        Mark.objects.bulk_create(
+            [Mark(keypoint=keypoint, user=by, value=value, suggested=said["verdict"] if said else "")],
+            update_conflicts=True,
+            unique_fields=["keypoint", "user"],
+            update_fields=["value", "suggested", "updated_at"],
         )
     return _rescore(answer, reviewer, review)
 
@@ -95,7 +99,7 @@ def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
 def suggestions_accept(*, session, position, by) -> AnswerReview:
     """Mark every keypoint as its suggestion says (the person accepts them all at once)."""
     reviewer = _reviewer(session, by)
-    answer = _answer(session, position)
+    answer = _answer(session, position, keypoints=True)
     _can_review(session, reviewer, answer)
     review = _review_for_update(answer, by)
     found = suggestions.for_answer(answer, review.notes)
