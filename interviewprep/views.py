@@ -85,7 +85,8 @@ def _overdue_scorecards(user, now):
     overdue = scorecards_overdue(now=now).filter(
         models.Q(user=user) | models.Q(session__team_id__in=teams_managed_by(user))
     )
-    return list(overdue.select_related("user", "session").order_by("session__finished_at", "pk")[:20])
+    shown = ("pk", "user_id", "session_id", "user__username", "session__title", "session__finished_at")
+    return list(overdue.select_related("user", "session").only(*shown).order_by("session__finished_at", "pk")[:20])
 
 
 @functools.cache

@@ -47,3 +47,17 @@ def test_gone_once_submitted_and_not_listed_within_the_hour(client, structured, 
     assert _overdue_section(client, owner) is not None
     services.scorecard_submit(session=fresh(structured), by=panelist, recommendation="no")
     assert _overdue_section(client, owner) is None
+
+
+def test_the_rows_cost_no_query_of_their_own(client, overdue, owner, outsider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def home_queries(user):
+        login(client, user)
+        client.get("/")  # the first view fills the cache with what everybody sees (the bank's sets)
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get("/").content.decode()
+        return len(ctx), 'id="overdue-heading"' in html
+
+    assert home_queries(owner) == (home_queries(outsider)[0], True)
