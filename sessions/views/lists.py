@@ -1,9 +1,12 @@
 """Lists of sessions: mine, and the comparison of candidates on one set."""
 
+from types import SimpleNamespace
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -17,10 +20,27 @@ from ..services import feedback_owed_in
 
 # --- lists ---------------------------------------------------------------------------------------
 
-ROW_FIELDS = (
-    *("pk", "title", "mode", "status", "created_at", "candidate_email", "candidate_id", "interviewer_id"),
-    *("candidate__username", "interviewer__username"),
-)
+ROW_FIELDS = ("pk", "title", "mode", "status", "created_at", "candidate_email", "candidate_id", "interviewer_id")
+
+
+class _Row:
+    """What a row of the list shows of a session, read as values: the list builds no model objects
+    (100 sessions and 200 users a page were most of its time)."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+        self.candidate = SimpleNamespace(username=self.candidate_name) if self.candidate_id else None
+        self.interviewer = SimpleNamespace(username=self.interviewer_name)
+        self.score = None if self.score is None else round(self.score, 1)  # as the session's own page rounds it
+
+    def get_absolute_url(self):
+        return reverse("sessions:room", args=[self.pk])
+
+    def get_mode_display(self):
+        return Mode(self.mode).label
+
+    def get_status_display(self):
+        return Status(self.status).label
 
 
 @login_required
@@ -30,22 +50,22 @@ def session_list(request):
     # a score for every session the user ever had, which grows with it. One query, and one for the
     # feedback owed among those 100.
     page = InterviewSession.objects.for_user(request.user).order_by("-created_at", "-pk").values("pk")[:100]
-    # Only the columns a row shows (_row_shows): a row of all of them and of both users' was most of
-    # the page's time (600 dates and 300 objects built a request).
-    sessions = (
-        InterviewSession.objects.filter(pk__in=page)
-        .select_related("interviewer", "candidate")
-        .only(*ROW_FIELDS)
-        .annotate(score=session_score_sql())
+    sessions = [
+        _Row(values)
+        for values in InterviewSession.objects.filter(pk__in=page)
+        .annotate(
+            score=session_score_sql(),
+            candidate_name=F("candidate__username"),
+            interviewer_name=F("interviewer__username"),
+        )
         .order_by("-created_at", "-pk")
-    )
-    sessions = list(sessions)
+        .values(*ROW_FIELDS, "score", "candidate_name", "interviewer_name")
+    ]
     # Only a finished peer interview can owe its candidate feedback: the others are not asked about.
     owed = feedback_owed_in(
         request.user, [s.pk for s in sessions if s.mode == Mode.PEER and s.status == Status.FINISHED]
     )
-    for session in sessions:  # rounded as the session's own page rounds it
-        session.score = None if session.score is None else round(session.score, 1)
+    for session in sessions:
         session.feedback_owed = session.pk in owed
     viewer, zone = request.user.pk, timezone.get_current_timezone_name()
     rows = rendered_each(
