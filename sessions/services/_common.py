@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from common.refusals import Conflict
@@ -37,7 +36,11 @@ def _locked_for(user_id, question_ids, exclude_session=None) -> set[int]:
 # --- roles -------------------------------------------------------------------------------------
 
 
-def _reviewer(session, user) -> Reviewer:
+def _reviewer(session, user, known=None) -> Reviewer:
+    """The user's Reviewer row of the session. ``known``: that row if the caller has read it already (the
+    room's views read it with the session); anything else is ignored and the row read here."""
+    if known is not None and known.session_id == session.pk and known.user_id == user.pk:
+        return known
     reviewer = Reviewer.objects.filter(session=session, user=user).first()
     if reviewer is None:
         raise PermissionDenied("Only the interviewers of this session can do that.")
@@ -51,13 +54,29 @@ def _lead(session, user) -> Reviewer:
     return reviewer
 
 
-def _answer(session, position, keypoints=False) -> Answer:
+def _answer(session, position, keypoints=False, reviewer=None) -> Answer:
     """The answer at this position; with ``keypoints``, its keypoints too (one more query), which then
-    serve every ``answer.keypoints.all()`` of the request: the check, the suggestions, the score."""
+    serve every ``answer.keypoints.all()`` of the request: the check, the suggestions, the score.
+
+    With ``reviewer``, in the same query: whether another interview that reviewer is taking closes the
+    question's rubric (``answer.locked_elsewhere``, read by ``_can_review`` for that reviewer) and
+    their notes on the answer (``answer.reviewer_notes``, None before their first write)."""
     answers = Answer.objects.filter(session=session, position=position)
-    answer = (answers.prefetch_related("keypoints") if keypoints else answers).first()
+    if keypoints:
+        answers = answers.prefetch_related("keypoints")
+    if reviewer is not None:
+        taking = Answer.objects.in_interviews_taken_by(reviewer.user_id).exclude(session=session)
+        answers = answers.annotate(
+            locked_elsewhere=Exists(taking.filter(question_id=OuterRef("question_id"))),
+            reviewer_notes=Subquery(
+                AnswerReview.objects.filter(answer=OuterRef("pk"), user=reviewer.user_id).values("notes")[:1]
+            ),
+        )
+    answer = answers.first()
     if answer is None:
         raise ValidationError({"position": f"This session has questions 1 to {session.question_count}."})
+    if reviewer is not None:
+        answer.locked_for_user = reviewer.user_id  # whose lock ``locked_elsewhere`` tells
     return answer
 
 
@@ -82,8 +101,16 @@ def _can_review(session, reviewer, answer):
         raise Conflict("Submit your answer first; the rubric opens after that.")
     if session.status == Status.SCHEDULED:
         raise Conflict("The interview has not started yet.")
-    if answer.question_id and _locked_for(reviewer.user_id, [answer.question_id], exclude_session=session):
+    if answer.question_id and _locked_elsewhere(session, reviewer, answer):
         raise Conflict(LOCKED_MESSAGE)
+
+
+def _locked_elsewhere(session, reviewer, answer) -> bool:
+    """Is the answer's question in another interview the reviewer is taking now? Read with the answer when
+    ``_answer`` was given this reviewer, else here (one query)."""
+    if getattr(answer, "locked_for_user", None) == reviewer.user_id:
+        return answer.locked_elsewhere
+    return bool(_locked_for(reviewer.user_id, [answer.question_id], exclude_session=session))
 
 
 def _rescore(answer, reviewer, review) -> AnswerReview:
@@ -100,14 +127,11 @@ def _rescore(answer, reviewer, review) -> AnswerReview:
 def _review_for_update(answer, user) -> AnswerReview:
     """The user's review of the answer, locked until the transaction ends; created first if missing.
 
-    One query once the review exists, as it does after a reviewer's first write on an answer."""
+    One query once the review exists, as it does after a reviewer's first write on an answer; three the
+    first time (INSERT ... ON CONFLICT DO NOTHING: a concurrent request may have just created it)."""
     review = AnswerReview.objects.select_for_update().filter(answer=answer, user=user).first()
     if review is None:
-        try:
-            with transaction.atomic():
-                AnswerReview.objects.get_or_create(answer=answer, user=user)
-        except IntegrityError:
-            pass  # created by a concurrent request
+        AnswerReview.objects.bulk_create([AnswerReview(answer=answer, user=user)], ignore_conflicts=True)
         review = AnswerReview.objects.select_for_update().get(answer=answer, user=user)
     review.answer = answer  # the caller's, keypoints and all: reading it again would be a query
     return review

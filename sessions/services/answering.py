@@ -66,11 +66,11 @@ def answer_submit(*, session, position, by) -> Answer:
 
 
 @transaction.atomic
-def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
+def mark_set(*, session, position, keypoint_id, by, value, reviewer=None) -> AnswerReview:
     """Mark one keypoint (``keypoint_id``, an int) for one reviewer, and recompute that reviewer's score for
-    the answer."""
-    reviewer = _reviewer(session, by)
-    answer = _answer(session, position, keypoints=True)
+    the answer. ``reviewer``: ``by``'s Reviewer row of the session if the caller has read it."""
+    reviewer = _reviewer(session, by, known=reviewer)
+    answer = _answer(session, position, keypoints=True, reviewer=reviewer)  # with the lock and the notes
     _can_review(session, reviewer, answer)
     if value not in MarkValue.values and value not in ("", None):
         raise ValidationError({"mark": f"Choose one of: {', '.join(MarkValue.values)}."})
@@ -79,8 +79,7 @@ def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
         raise ValidationError({"keypoint": "This keypoint is not part of this question."})
     said = None
     if value not in ("", None):  # read-only work before the first write, so the write lock is held briefly
-        notes = AnswerReview.objects.filter(answer=answer, user=by).values_list("notes", flat=True).first()
-        said = suggestions.for_answer(answer, notes or "").get(keypoint.pk)
+        said = suggestions.for_answer(answer, answer.reviewer_notes or "").get(keypoint.pk)
     review = _review_for_update(answer, by)
     if value in ("", None):
         Mark.objects.filter(keypoint=keypoint, user=by).delete()
@@ -99,7 +98,7 @@ def mark_set(*, session, position, keypoint_id, by, value) -> AnswerReview:
 def suggestions_accept(*, session, position, by) -> AnswerReview:
     """Mark every keypoint as its suggestion says (the person accepts them all at once)."""
     reviewer = _reviewer(session, by)
-    answer = _answer(session, position, keypoints=True)
+    answer = _answer(session, position, keypoints=True, reviewer=reviewer)
     _can_review(session, reviewer, answer)
     review = _review_for_update(answer, by)
     found = suggestions.for_answer(answer, review.notes)
@@ -113,9 +112,10 @@ def suggestions_accept(*, session, position, by) -> AnswerReview:
 
 
 @transaction.atomic
-def notes_save(*, session, position, by, notes, version) -> AnswerReview:
-    """Save a reviewer's notes unless another tab saved since ``version`` was read."""
-    reviewer = _reviewer(session, by)
+def notes_save(*, session, position, by, notes, version, reviewer=None) -> AnswerReview:
+    """Save a reviewer's notes unless another tab saved since ``version`` was read. ``reviewer``: ``by``'s
+    Reviewer row of the session if the caller has read it."""
+    reviewer = _reviewer(session, by, known=reviewer)
     answer = _answer(session, position)
     if reviewer.submitted_at is not None:
         raise Conflict("Your scorecard is submitted; notes can no longer change.")
@@ -136,7 +136,7 @@ def rating_set(*, session, position, by, rating) -> AnswerReview:
     reviewer = _reviewer(session, by)
     if session.mode != Mode.STRUCTURED:
         raise ValidationError({"rating": "Ratings belong to structured interviews."})
-    answer = _answer(session, position)
+    answer = _answer(session, position, reviewer=reviewer)
     _can_review(session, reviewer, answer)
     try:
         rating = int(rating)

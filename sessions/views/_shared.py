@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import presenters, services
-from ..models import InterviewSession
+from ..models import InterviewSession, Reviewer
 
 
 def _session(request, pk):
@@ -28,6 +28,17 @@ def _session_row(request, pk):
         raise Http404("No such session.") from None
 
 
+def _as_interviewer(request, pk):
+    """(the user's Reviewer row, the session) in one query, for writes only the session's interviewers make
+    (an interviewer may always see their session); for anyone else (None, ``_session_row``): 404 if they
+    may not see the session, else the service refuses them as it always has."""
+    try:
+        reviewer = Reviewer.objects.select_related("session").get(session_id=pk, user=request.user)
+    except Reviewer.DoesNotExist:
+        return None, _session_row(request, pk)
+    return reviewer, reviewer.session
+
+
 def _after_change(request, session, message=None, level=messages.SUCCESS):
     if message:
         messages.add_message(request, level, message)
@@ -44,12 +55,12 @@ def _refused(request, session, error):
     return redirect("sessions:room", pk=session.pk)
 
 
-def _write(request, pk, action, *, fragment=None, then=None, load=_session):
+def _write(request, pk, action, *, fragment=None, then=None, session=None):
     """Run a service for this session and answer: refusals the same way everywhere; success with
     ``then(session, result)``, or for htmx the ``fragment(result)``, or back to the room.
-    ``load``: how the session is fetched (``_session``, or ``_session_row`` when the action and the
-    answer need no more than the session's row)."""
-    session = load(request, pk)
+    ``session``: as the view read it (``_session_row``, ``_as_interviewer``) when the action and the
+    answer need no more than its row; else the whole room is read (``_session``)."""
+    session = session if session is not None else _session(request, pk)
     try:
         result = action(session)
     except (services.Conflict, ValidationError) as error:

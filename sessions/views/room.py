@@ -14,7 +14,7 @@ from accounts.signed_in import signed_in_required
 from .. import live, permissions, presenters, services, suggestions
 from ..forms import ScorecardForm
 from ..models import InterviewSession, MarkValue, Mode, Status
-from ._shared import _after_change, _session, _session_row, _write
+from ._shared import _after_change, _as_interviewer, _session, _session_row, _write
 from .end import _scorecard_history
 from .start import _mirror_url
 
@@ -123,7 +123,7 @@ def answer_text(request, pk, position):
             session=s, position=position, by=request.user, text=request.POST.get("text", "")
         ),
         fragment=lambda _: render(request, "sessions/_states.html#saved"),
-        load=_session_row,
+        session=_session_row(request, pk),
     )
 
 
@@ -143,20 +143,27 @@ def answer_submit(request, pk, position):
 @login_required
 @require_POST
 def mark(request, pk, position, keypoint_id):
+    mine, session = _as_interviewer(request, pk)
     return _write(
         request,
         pk,
         lambda s: services.mark_set(
-            session=s, position=position, keypoint_id=keypoint_id, by=request.user, value=request.POST.get("mark", "")
+            session=s,
+            position=position,
+            keypoint_id=keypoint_id,
+            by=request.user,
+            value=request.POST.get("mark", ""),
+            reviewer=mine,
         ),
         fragment=lambda review: render(request, "sessions/_score.html", {"score": review.score, "position": position}),
-        load=_session_row,
+        session=session,
     )
 
 
 @login_required
 @require_POST
 def notes(request, pk, position):
+    mine, session = _as_interviewer(request, pk)
     return _write(
         request,
         pk,
@@ -166,13 +173,14 @@ def notes(request, pk, position):
             by=request.user,
             notes=request.POST.get("notes", ""),
             version=request.POST.get("version", "0") or "0",
+            reviewer=mine,
         ),
         fragment=lambda review: render(
             request,
             "sessions/_notes_state.html",
             {"review": review, "position": position, "current": _suggested(review)},
         ),
-        load=_session_row,
+        session=session,
     )
 
 

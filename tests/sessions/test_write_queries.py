@@ -47,11 +47,11 @@ def test_a_mark_runs_a_fixed_number_of_queries(client, live, owner):
     path = f"/sessions/{live.pk}/answers/1/marks/{kp}/"
     _post(client, path, {"mark": "partial"})  # the review and the mark exist from now on, as in a room
     body, queries = _post(client, path, {"mark": "covered"})
-    # The session (with the access check), the reviewer, the answer, its keypoints, the rubric lock
-    # (another interview the reviewer is taking), the reviewer's notes (for the suggestion recorded with
-    # the mark), the review locked, the mark upserted, the reviewer's marks, the review's score, the
-    # answer's score (the lead's); and the savepoint around them.
-    assert len(queries) == 13, queries
+    # The reviewer with the session; the answer, with whether another interview the reviewer is taking
+    # locks its rubric and with their notes (for the suggestion recorded with the mark); its keypoints;
+    # the review locked, the mark upserted, the reviewer's marks, the review's score, the answer's score
+    # (the lead's); and the savepoint around the transaction.
+    assert len(queries) == 10, queries
     assert 'id="score-1"' in body and "<strong>50.0</strong>" in body  # weight 2 of 4
 
 
@@ -60,8 +60,60 @@ def test_a_notes_save_runs_a_fixed_number_of_queries(client, live, owner):
     path = f"/sessions/{live.pk}/answers/1/notes/"
     _post(client, path, {"notes": "Said: load balancer.", "version": 0})
     body, queries = _post(client, path, {"notes": "Said: load balancer, retries.", "version": 1})
-    # The session (with the access check), the reviewer, the answer, the review locked, the notes; then the
-    # answer's keypoints for the suggestions shown; and the savepoint around the write.
-    assert len(queries) == 8, queries
+    # The reviewer with the session, the answer, the review locked, the notes; then the answer's keypoints
+    # for the suggestions shown; and the savepoint around the transaction.
+    assert len(queries) == 7, queries
     assert 'name="version" value="2"' in body
     assert body.count('class="suggestion"') == 3  # one per keypoint of the answer, out of band
+
+
+# --- the same refusals as before the session was read more lightly ---------------------------------
+
+
+@pytest.fixture
+def peer_live(owner, candidate):
+    return start_peer(owner, candidate, [make_question(400), make_question(401)])
+
+
+def _writes(session):
+    kp = keypoint_ids(session, 1)[0]
+    return {
+        "answer": (f"/sessions/{session.pk}/answers/1/text/", {"text": "x"}),
+        "mark": (f"/sessions/{session.pk}/answers/1/marks/{kp}/", {"mark": "covered"}),
+        "notes": (f"/sessions/{session.pk}/answers/1/notes/", {"notes": "x", "version": 0}),
+    }
+
+
+def test_outsiders_get_404_and_the_wrong_side_403(client, peer_live, owner, candidate, outsider):
+    writes = _writes(peer_live)
+    login(client, outsider)
+    for name, (path, data) in writes.items():
+        assert client.post(path, data, headers=HTMX).status_code == 404, name
+    login(client, candidate)  # the candidate writes the answer, never marks or notes
+    assert client.post(*writes["mark"], headers=HTMX).status_code == 403
+    assert client.post(*writes["notes"], headers=HTMX).status_code == 403
+    login(client, owner)  # the interviewer marks and takes notes, never writes the answer
+    assert client.post(*writes["answer"], headers=HTMX).status_code == 403
+
+
+def test_a_manager_off_the_panel_may_not_mark_or_take_notes(client, owner, team, teammate, candidate):
+    from tests.factories import QuestionSetFactory
+
+    from .conftest import start_structured
+
+    qset = QuestionSetFactory(owner=owner, team=team, questions=[make_question(410)])
+    session = start_structured(teammate, candidate, team, qset)
+    writes = _writes(session)
+    login(client, owner)  # manages the team: sees the session, is not on its panel
+    assert client.post(*writes["mark"], headers=HTMX).status_code == 403
+    assert client.post(*writes["notes"], headers=HTMX).status_code == 403
+
+
+def test_a_mark_is_refused_while_another_interview_locks_the_rubric(client, owner, candidate, outsider):
+    question = make_question(420)
+    led = start_peer(owner, candidate, [question])
+    start_peer(outsider, owner, [question])  # the owner now takes an interview with the same question
+    login(client, owner)
+    response = client.post(*_writes(led)["mark"], headers=HTMX)
+    assert response.status_code == 409 and services.LOCKED_MESSAGE in response.content.decode()
+    assert client.post(*_writes(led)["notes"], headers=HTMX).status_code == 200  # notes are not the rubric
