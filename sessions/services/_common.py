@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from common.refusals import Conflict
@@ -11,6 +11,7 @@ from common.refusals import Conflict
 from .. import live, scoring
 from ..models import (
     Answer,
+    AnswerKeypoint,
     AnswerReview,
     InterviewSession,
     Mark,
@@ -62,8 +63,8 @@ def _answer(session, position, keypoints=False, reviewer=None) -> Answer:
     question's rubric (``answer.locked_elsewhere``, read by ``_can_review`` for that reviewer) and
     their notes on the answer (``answer.reviewer_notes``, None before their first write)."""
     answers = Answer.objects.filter(session=session, position=position)
-    if keypoints:
-        answers = answers.prefetch_related("keypoints")
+    if keypoints:  # in position order: the default order (by answer, then position) joins two more tables
+        answers = answers.prefetch_related(Prefetch("keypoints", AnswerKeypoint.objects.order_by("position")))
     if reviewer is not None:
         taking = Answer.objects.in_interviews_taken_by(reviewer.user_id).exclude(session=session)
         answers = answers.annotate(
@@ -72,9 +73,10 @@ def _answer(session, position, keypoints=False, reviewer=None) -> Answer:
                 AnswerReview.objects.filter(answer=OuterRef("pk"), user=reviewer.user_id).values("notes")[:1]
             ),
         )
-    answer = answers.first()
-    if answer is None:
-        raise ValidationError({"position": f"This session has questions 1 to {session.question_count}."})
+    try:  # get(), not first(): ordered as the model says, the query would join the session table
+        answer = answers.get()
+    except Answer.DoesNotExist:
+        raise ValidationError({"position": f"This session has questions 1 to {session.question_count}."}) from None
     if reviewer is not None:
         answer.locked_for_user = reviewer.user_id  # whose lock ``locked_elsewhere`` tells
     return answer

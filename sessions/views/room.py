@@ -1,7 +1,7 @@
 """The live room: the page, its poll, and the writes made in it (answer, marks, notes, rating, next)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -13,7 +13,7 @@ from accounts.signed_in import signed_in_required
 
 from .. import live, permissions, presenters, services, suggestions
 from ..forms import ScorecardForm
-from ..models import InterviewSession, MarkValue, Mode, Status
+from ..models import AnswerKeypoint, InterviewSession, MarkValue, Mode, Status
 from ._shared import _after_change, _as_interviewer, _session, _session_row, _write
 from .end import _scorecard_history
 from .start import _mirror_url
@@ -188,7 +188,7 @@ def _suggested(review) -> dict:
     """The answer's keypoints with their suggestions, for an interviewer who just saved notes (one query:
     the keypoints of ``review.answer``, the answer the service read)."""
     answer = review.answer
-    prefetch_related_objects([answer], "keypoints")
+    prefetch_related_objects([answer], Prefetch("keypoints", AnswerKeypoint.objects.order_by("position")))
     found = suggestions.for_answer(answer, review.notes)
     return {"keypoints": [{"id": kp.pk, "suggestion": found.get(kp.pk)} for kp in answer.keypoints.all()]}
 
