@@ -29,14 +29,16 @@ from ._common import (
 # --- the candidate's answer --------------------------------------------------------------------
 
 
-def answer_save_text(*, session, position, by, text) -> Answer:
-    """Save the candidate's answer as it is typed (the current question only)."""
+def answer_save_text(*, session, position, by, text, answer=None) -> Answer:
+    """Save the candidate's answer as it is typed (the current question only). ``answer``: the session's
+    answer at ``position`` if the caller has read it."""
     if session.candidate_id != by.pk:
         raise PermissionDenied("Only the candidate writes the answer.")
     _live(session)
     if len(text) > 20_000:
         raise ValidationError({"text": "Keep the answer under 20,000 characters."})
-    answer = _answer(session, position)
+    if answer is None or answer.session_id != session.pk or answer.position != position:
+        answer = _answer(session, position)
     if position != session.current_position:
         raise Conflict("The interview has moved on to another question.")
     if session.mode == Mode.SELF and answer.submitted_at:

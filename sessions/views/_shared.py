@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import presenters, services
-from ..models import InterviewSession, Reviewer
+from ..models import Answer, InterviewSession, Reviewer
 
 
 def _session(request, pk):
@@ -39,6 +39,20 @@ def _as_interviewer(request, pk):
     return reviewer, reviewer.session
 
 
+def _as_candidate(request, pk, position):
+    """(the session's answer at this position, the session) in one query when the user is the session's
+    candidate (who may always see it), for the answer they type; for anyone else, or a position the
+    session does not have, (None, ``_session_row``): 404 if they may not see the session, else the
+    service answers as it always has."""
+    try:
+        answer = Answer.objects.select_related("session").get(
+            session_id=pk, position=position, session__candidate=request.user
+        )
+    except Answer.DoesNotExist:
+        return None, _session_row(request, pk)
+    return answer, answer.session
+
+
 def _after_change(request, session, message=None, level=messages.SUCCESS):
     if message:
         messages.add_message(request, level, message)
@@ -58,7 +72,7 @@ def _refused(request, session, error):
 def _write(request, pk, action, *, fragment=None, then=None, session=None):
     """Run a service for this session and answer: refusals the same way everywhere; success with
     ``then(session, result)``, or for htmx the ``fragment(result)``, or back to the room.
-    ``session``: as the view read it (``_session_row``, ``_as_interviewer``) when the action and the
+    ``session``: as the view read it (``_as_candidate``, ``_as_interviewer``) when the action and the
     answer need no more than its row; else the whole room is read (``_session``)."""
     session = session if session is not None else _session(request, pk)
     try:

@@ -14,7 +14,7 @@ from accounts.signed_in import signed_in_required
 from .. import live, permissions, presenters, services, suggestions
 from ..forms import ScorecardForm
 from ..models import AnswerKeypoint, InterviewSession, MarkValue, Mode, Status
-from ._shared import _after_change, _as_interviewer, _session, _session_row, _write
+from ._shared import _after_change, _as_candidate, _as_interviewer, _session, _write
 from .end import _scorecard_history
 from .start import _mirror_url
 
@@ -116,14 +116,15 @@ def poll(request, pk):
 @login_required
 @require_POST
 def answer_text(request, pk, position):
+    answer, session = _as_candidate(request, pk, position)
     return _write(
         request,
         pk,
         lambda s: services.answer_save_text(
-            session=s, position=position, by=request.user, text=request.POST.get("text", "")
+            session=s, position=position, by=request.user, text=request.POST.get("text", ""), answer=answer
         ),
         fragment=lambda _: render(request, "sessions/_states.html#saved"),
-        session=_session_row(request, pk),
+        session=session,
     )
 
 

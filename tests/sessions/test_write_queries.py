@@ -32,11 +32,11 @@ def _post(client, path, data):
     return response.content.decode(), [q["sql"] for q in ctx.captured_queries]
 
 
-def test_an_answer_save_runs_four_queries(client, live, candidate):
+def test_an_answer_save_runs_three_queries(client, live, candidate):
     login(client, candidate)
     body, queries = _post(client, f"/sessions/{live.pk}/answers/1/text/", {"text": "A queue in front."})
-    # The session (with the access check), the answer, its text, the session's answer_version.
-    assert len(queries) == 4, queries
+    # The answer with its session (the candidate's), its text, the session's answer_version.
+    assert len(queries) == 3, queries
     assert body == '<span class="save-state saved">Saved</span>'
     assert live.answers.get(position=1).text == "A queue in front."
 
@@ -117,3 +117,15 @@ def test_a_mark_is_refused_while_another_interview_locks_the_rubric(client, owne
     response = client.post(*_writes(led)["mark"], headers=HTMX)
     assert response.status_code == 409 and services.LOCKED_MESSAGE in response.content.decode()
     assert client.post(*_writes(led)["notes"], headers=HTMX).status_code == 200  # notes are not the rubric
+
+
+def test_an_answer_save_is_refused_as_before(client, peer_live, owner, candidate):
+    login(client, candidate)
+    path = f"/sessions/{peer_live.pk}/answers/{{}}/text/"
+    missing = client.post(path.format(99), {"text": "x"}, headers=HTMX)
+    assert missing.status_code == 409 and "questions 1 to 2" in missing.content.decode()
+    later = client.post(path.format(2), {"text": "x"}, headers=HTMX)
+    assert later.status_code == 409 and "moved on" in later.content.decode()
+    services.finish(session=peer_live, by=owner)
+    finished = client.post(path.format(1), {"text": "x"}, headers=HTMX)
+    assert finished.status_code == 409 and "finished" in finished.content.decode()
