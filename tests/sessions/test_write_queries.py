@@ -67,6 +67,15 @@ def test_a_notes_save_runs_a_fixed_number_of_queries(client, live, owner):
     assert body.count('class="suggestion"') == 3  # one per keypoint of the answer, out of band
 
 
+def test_a_first_notes_save_creates_the_review_in_two_more_queries(client, live, owner):
+    login(client, owner)
+    body, queries = _post(client, f"/sessions/{live.pk}/answers/2/notes/", {"notes": "First words.", "version": 0})
+    # As above, but the locking read finds no review: it is inserted (ON CONFLICT DO NOTHING), then locked.
+    assert len(queries) == 9, queries
+    assert 'name="version" value="1"' in body
+    assert live.answers.get(position=2).reviews.get(user=owner).notes == "First words."
+
+
 # --- the same refusals as before the session was read more lightly ---------------------------------
 
 
