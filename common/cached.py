@@ -59,7 +59,8 @@ def _start(key: str) -> int | None:
 def forget(*keys: str) -> None:
     """What these keys hold has changed (or is changing in this transaction): no value read before serves again."""
     _increment(keys)
-    transaction.on_commit(lambda: _increment(keys))
+    if transaction.get_connection().in_atomic_block:  # outside one, the change is committed already
+        transaction.on_commit(lambda: _increment(keys))
 
 
 def _increment(keys) -> None:
