@@ -35,7 +35,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
@@ -44,6 +44,7 @@ from accounts.models import Profile
 from questions.models import Question, Tag
 from sessions.models import Answer, AnswerKeypoint, InterviewSession, Mode, Status
 
+from .bench_reports import TABLES as BENCH_TABLES
 from .bench_reports import Command as Generators
 
 REPO = Path(__file__).resolve().parents[3]
@@ -107,6 +108,7 @@ class Command(BaseCommand):
         run = f"{PREFIX}{secrets.token_hex(3)}-"
         started = time.perf_counter()
         data = self.setup_data(run, sessions)
+        self.settle()
         took = time.perf_counter() - started
         self.stdout.write(f"\n{sessions} finished sessions ({sessions * 10} answers); setup {took:.0f} s")
         port = _free_port()
@@ -245,6 +247,18 @@ class Command(BaseCommand):
         raise CommandError("the server did not start")
 
     # --- the data ------------------------------------------------------------------------------
+
+    def settle(self):
+        """Leave the new rows as a database that has had them a while would: vacuumed (the visibility map
+        and hint bits set, which the first reads of fresh rows would otherwise do while measured) and
+        checkpointed (the writes flushed now, not by the checkpointer during the runs)."""
+        with connection.cursor() as cursor:
+            for model in BENCH_TABLES:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+            try:
+                cursor.execute("CHECKPOINT")
+            except DatabaseError:  # needs superuser or pg_checkpoint: the checkpointer then does it in its time
+                pass
 
     def setup_data(self, run, sessions):
         gen = Generators(stdout=open(os.devnull, "w"))  # noqa: SIM115 (lives as long as the command)
