@@ -36,8 +36,9 @@ def _dashboard(user):
     from sessions.models import InterviewSession, Mode, Status
     from sessions.scoring import session_score_sql
 
-    # Each list reads only the columns the page shows of it.
-    mine = InterviewSession.objects.for_user(user)
+    # Each list reads only the columns the page shows of it. The live and scheduled ones are few: taken
+    # by the partial index of open sessions, then the user's part in each is asked row by row.
+    mine = InterviewSession.objects.filter(status__in=[Status.LIVE, Status.SCHEDULED]).for_user(user, few=True)
     now = timezone.now()
     recent = list(
         InterviewSession.objects.filter(candidate=user, status=Status.FINISHED)

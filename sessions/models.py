@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,16 +56,25 @@ class Recommendation(models.TextChoices):
 
 
 class SessionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Sessions the user took part in, and structured sessions of teams they manage."""
+    def for_user(self, user, *, few: bool = False):
+        """Sessions the user took part in, and structured sessions of teams they manage.
+
+        ``few``: the caller has already narrowed the sessions to a few (the open ones, by the partial
+        index): whether the user reviews each is then asked row by row (EXISTS, by the reviewers'
+        unique index) instead of hashing every session the user ever reviewed, which grows with
+        their history (7.6 ms at 20,000 sessions for the home page's live ones, none of them live).
+        """
         if not user.is_authenticated:
             return self.none()
         managed = teams_managed_by(user)
         # A semi-join (IN) rather than a join on reviewers and DISTINCT: the database can then take
-        # the few rows a page asks for (live ones, the latest 100) without first gathering and
-        # de-duplicating the user's whole history.
-        reviewed = Reviewer.objects.filter(user=user).values("session_id")
-        return self.filter(Q(candidate=user) | Q(pk__in=reviewed) | Q(mode=Mode.STRUCTURED, team_id__in=managed))
+        # the few rows a page asks for (the latest 100) without first gathering and de-duplicating
+        # the user's whole history.
+        if few:
+            reviews = Q(Exists(Reviewer.objects.filter(user=user, session_id=OuterRef("pk"))))
+        else:
+            reviews = Q(pk__in=Reviewer.objects.filter(user=user).values("session_id"))
+        return self.filter(Q(candidate=user) | reviews | Q(mode=Mode.STRUCTURED, team_id__in=managed))
 
 
 class InterviewSession(models.Model):
