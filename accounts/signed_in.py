@@ -77,21 +77,29 @@ def _loaders(user_id) -> dict:
     return {stamp_key(user_id): stamp, user_key(user_id): user, time_zone_key(user_id): zone}
 
 
+def _named(session) -> tuple | None:
+    """(user id, session hash) of the user a session signs in through ``ModelBackend``; None for any other."""
+    try:
+        found = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
+        backend = session[BACKEND_SESSION_KEY]
+    except (KeyError, ValidationError):
+        return None
+    session_hash = session.get(HASH_SESSION_KEY)
+    if backend != MODEL_BACKEND or backend not in settings.AUTHENTICATION_BACKENDS or not session_hash:
+        return None
+    return found, session_hash
+
+
 def _signed_in(request):
     """``django.contrib.auth.get_user(request)``, with the user (and their time zone, left on the user as
     ``cached_time_zone``) read from the cache, and the session hash checked against the cached stamp.
     Django's function decides whenever the session does not name an active user of ``ModelBackend``
     with the user's current session hash, and whenever the cache is away: it then logs the session
     out, or renews its hash under a rotated SECRET_KEY, as always."""
-    session = request.session
-    try:
-        found = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
-        backend = session[BACKEND_SESSION_KEY]
-    except (KeyError, ValidationError):
+    named = _named(request.session)
+    if named is None:
         return django_get_user(request)
-    session_hash = session.get(HASH_SESSION_KEY)
-    if backend != MODEL_BACKEND or backend not in settings.AUTHENTICATION_BACKENDS or not session_hash:
-        return django_get_user(request)
+    found, session_hash = named
     values = cached.read(_loaders(found))
     user, stamp = values[user_key(found)], values[stamp_key(found)]
     if user is None or stamp is None or not constant_time_compare(session_hash, stamp):
@@ -108,14 +116,6 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
         request.user = SimpleLazyObject(lambda: _signed_in(request))
 
 
-def _stamp(user_id) -> str | None:
-    """What Django checks when it signs the user in: the session hash of an active user (None otherwise)."""
-    user = get_user_model()._default_manager.filter(pk=user_id).first()
-    if user is None or not user.is_active:
-        return None
-    return user.get_session_auth_hash()
-
-
 def user_id(request, also=None):
     """The id of the user ``request.user`` would be, read from the session and the cache; None when
     that needs the database: nobody signed in, another backend, an inactive or deleted user, a
@@ -129,16 +129,12 @@ def user_id(request, also=None):
     session = getattr(request, "session", None)
     if session is None:
         return None
-    try:
-        found = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
-        backend = session[BACKEND_SESSION_KEY]
-    except (KeyError, ValidationError):
+    named = _named(session)
+    if named is None:
         return None
-    session_hash = session.get(HASH_SESSION_KEY)
-    if backend != MODEL_BACKEND or backend not in settings.AUTHENTICATION_BACKENDS or not session_hash:
-        return None
+    found, session_hash = named
     key = stamp_key(found)
-    request.cached = cached.read({key: lambda: _stamp(found), **(also or {})})
+    request.cached = cached.read({key: _loaders(found)[key], **(also or {})})  # the stamp, as every page loads it
     stamp = request.cached.pop(key)
     if stamp is None or not constant_time_compare(session_hash, stamp):
         return None

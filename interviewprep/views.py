@@ -21,12 +21,8 @@ def home(request):
     if request.user.is_authenticated:
         context = _dashboard(request.user)
     else:  # the count is shown only to visitors ("Browse 100 questions")
-        context = {"question_count": Question.objects.for_user(request.user).count(), "sets": _bank_sets(request.user)}
+        context = {"question_count": Question.objects.for_user(request.user).count(), "sets": bank_sets()}
     return render(request, "home.html", context)
-
-
-def _bank_sets(user):
-    return bank_sets()  # the bank's sets are public, the same for everybody: from the cache
 
 
 def _dashboard(user):
@@ -73,7 +69,7 @@ def _dashboard(user):
         if user.email
         else [],
         "recent": recent,
-        "sets": _bank_sets(user),
+        "sets": bank_sets(),  # public, the same for everybody: from the cache
         "overdue_scorecards": _overdue_scorecards(user, now),
     }
 
