@@ -4,6 +4,8 @@ For each keypoint and each sentence of the answer the matcher weighs:
 
 - **evidence**: the keypoint's evidence terms found in the sentence (canonical tokens, stems,
   numbers with units), not in the scope of a negation;
+- **evidence words**: the share of the words of all the keypoint's evidence terms said in two
+  consecutive sentences, whole terms or not ("failover" of "automatic failover");
 - **overlap**: the share of the keypoint's own content words the sentence says, each word
   weighted by how specific it is to this keypoint (words of the prompt and words every
   keypoint shares count little);
@@ -127,6 +129,7 @@ class _Rubric:
         prompt_tokens = tokens(prompt)
         self.prompt_stems = {t.text for t in T.content(prompt_tokens)}
         self.words, self.evidence, self.contradicts, self.subjects, self.numbers = [], [], [], [], []
+        self.evidence_words = []
         self.related = []  # words the reference answer uses around each keypoint
         self.opposites = []  # per keypoint: {opposite stem: the keypoint's stem}
         df = Counter()
@@ -135,6 +138,7 @@ class _Rubric:
             self.words.append(words)
             df.update(words)
             self.evidence.append([(term, _phrase(term, synonyms)) for term in kp.evidence])
+            self.evidence_words.append({w for _, ph in self.evidence[-1] for w in ph if w != "not"})
             self.contradicts.append([_phrase(p, synonyms) for p in kp.contradicts])
             # The services the keypoint names, with their families; one that names none is about the
             # question's services (below), and a keypoint of a question naming none is never checked.
@@ -213,6 +217,7 @@ class Features:
     sentence_overlap: float = 0.0  # share of the keypoint's words in the best sentence
     window_overlap: float = 0.0  # ... in the best two consecutive sentences
     answer_overlap: float = 0.0  # ... anywhere in the answer (on subject)
+    evidence_words: float = 0.0  # share of the evidence terms' words said in the best window
     related: float = 0.0  # words the reference answer uses around the keypoint, in the best window (share)
     off_subject: int = 0  # evidence terms said about another service
     denied: int = 0  # evidence terms said only negated ("not stateful")
@@ -231,7 +236,7 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
     # Another value in the keypoint's unit is a wrong number only if the right one is never said.
     states_number = any(T.numbers_with_units(s.tokens) & rubric.numbers[i] for s in sentences)
     said_terms, everywhere, best = set(), set(), -1.0
-    previous, denied_here = None, set()
+    previous, denied_here, previous_said = None, set(), set()
     for s in sentences:
         on_subject = (
             not params.use_subject or not s.subjects or not rubric.subjects[i] or bool(s.subjects & rubric.subjects[i])
@@ -260,14 +265,18 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
                 f.contradicted.append(f"numbers {sorted(said)}")
         if not on_subject:
             f.off_subject += len(found)
-            previous = None
+            previous, previous_said = None, set()
             continue
         said_terms |= found
         everywhere |= s.stems
         window = share(s.stems | previous.stems) if previous is not None else overlap
+        pair = s.stems | (previous.stems if previous is not None else set())
         if rubric.related[i]:
-            pair = s.stems | (previous.stems if previous is not None else set())
             f.related = max(f.related, len(rubric.related[i] & pair) / len(rubric.related[i]))
+        if terms_words := rubric.evidence_words[i]:  # said, not negated ("not stateful")
+            said = {t.text for t in s.tokens if not params.use_negation or t.start not in s.scope}
+            f.evidence_words = max(f.evidence_words, len(terms_words & (said | previous_said)) / len(terms_words))
+            previous_said = said
         f.window_overlap = max(f.window_overlap, window)
         support = params.evidence_weight * min(len(found), 2) / 2 + params.overlap_weight * overlap
         if support > best:
@@ -330,13 +339,14 @@ def vector(f: Features, answer_words: int, evidence_terms: int, relative: float 
         min(evidence_terms, 6) / 6,
         f.related,
         min(f.denied, 2) / 2,
+        f.evidence_words,
         relative,
     ]
 
 
 # Fitted by `manage.py eval_suggestions --fit` on the development part only (logistic regression,
 # covered against the rest); the held-out fifth never saw them.
-WEIGHTS = [-2.52, 1.07, 0.93, 1.41, 1.34, 1.86, -0.44, 1.77, -1.62, 2.6, -0.26, -0.69]
+WEIGHTS = [-2.56, 0.89, 0.77, 1.25, 1.16, 1.67, -0.42, 1.69, -1.57, 2.53, -0.26, 1.27, -0.73]
 
 
 def probability(x: list[float], weights=None) -> float:

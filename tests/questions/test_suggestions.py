@@ -443,3 +443,16 @@ def test_american_and_british_spellings_are_one_word():
 
     assert stem("initialized") == stem("initialised") and stem("utilization") == stem("utilisation")
     assert stem("size") == "size"
+
+
+def test_words_of_an_evidence_term_count_without_the_whole_term_but_not_negated():
+    from questions.suggest import matcher as M
+
+    rubric = M._rubric(((1, "A standby takes over on failure.", ("automatic failover", "hot standby"), ()),), "")
+
+    def share(answer):
+        return M.features(M._sentences(answer), rubric, 0).evidence_words
+
+    assert share("The replica takes over: failover is quick.") == 0.25  # "failover" of four words
+    assert share("There is no failover.") == 0.0
+    assert share("Failover is automatic, to the standby.") == 0.75
