@@ -236,7 +236,7 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
     # Another value in the keypoint's unit is a wrong number only if the right one is never said.
     states_number = any(T.numbers_with_units(s.tokens) & rubric.numbers[i] for s in sentences)
     said_terms, everywhere, best = set(), set(), -1.0
-    previous, denied_here, previous_said = None, set(), set()
+    previous, denied_here, previous_affirmed = None, set(), set()
     for s in sentences:
         on_subject = (
             not params.use_subject or not s.subjects or not rubric.subjects[i] or bool(s.subjects & rubric.subjects[i])
@@ -254,9 +254,11 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
         for phrase in rubric.contradicts[i] if params.use_contradicts and on_subject else ():
             if _says(phrase, s, params):
                 f.contradicted.append(f"says {' '.join(phrase)!r}")
+        # What the sentence says, not negated: "nothing is persisted" does not say "persisted".
+        affirmed = {t.text for t in s.tokens if not params.use_negation or t.start not in s.scope}
         if params.use_opposites and on_subject:
             for opposite, own in rubric.opposites[i].items():
-                if opposite in s.stems and own not in s.stems and (found or share(s.stems) >= params.about_overlap):
+                if opposite in affirmed and own not in s.stems and (found or share(s.stems) >= params.about_overlap):
                     f.contradicted.append(f"says {opposite!r}, not {own!r}")
         overlap = share(s.stems)
         if params.use_numbers and rubric.numbers[i] and on_subject and (found or overlap >= params.about_overlap):
@@ -265,7 +267,7 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
                 f.contradicted.append(f"numbers {sorted(said)}")
         if not on_subject:
             f.off_subject += len(found)
-            previous, previous_said = None, set()
+            previous, previous_affirmed = None, set()
             continue
         said_terms |= found
         everywhere |= s.stems
@@ -274,9 +276,9 @@ def features(sentences, rubric: _Rubric, i: int, params: Params = DEFAULT) -> Fe
         if rubric.related[i]:
             f.related = max(f.related, len(rubric.related[i] & pair) / len(rubric.related[i]))
         if terms_words := rubric.evidence_words[i]:  # said, not negated ("not stateful")
-            said = {t.text for t in s.tokens if not params.use_negation or t.start not in s.scope}
-            f.evidence_words = max(f.evidence_words, len(terms_words & (said | previous_said)) / len(terms_words))
-            previous_said = said
+            share_said = len(terms_words & (affirmed | previous_affirmed)) / len(terms_words)
+            f.evidence_words = max(f.evidence_words, share_said)
+        previous_affirmed = affirmed
         f.window_overlap = max(f.window_overlap, window)
         support = params.evidence_weight * min(len(found), 2) / 2 + params.overlap_weight * overlap
         if support > best:

@@ -55,11 +55,12 @@ def _number(raw: str) -> str:
 
 @lru_cache(maxsize=2)
 def _phrase_table(synonyms: bool = True) -> dict[tuple[str, ...], str]:
-    """Word sequences (stemmed) -> canonical token; the longest are tried first."""
+    """Word sequences (stemmed, a negator as "not", as ``tokens`` writes them) -> canonical token;
+    the longest are tried first."""
     table = {}
     for canonical, forms in ((SYNONYMS if synonyms else {}) | PHRASES).items():
         for form in forms:
-            words = tuple(stem(w) for w in re.findall(r"[a-z0-9]+", form.lower()))
+            words = tuple("not" if w in NEGATORS else stem(w) for w in re.findall(r"[a-z0-9]+", form.lower()))
             table[words] = canonical
     return table
 

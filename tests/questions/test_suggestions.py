@@ -456,3 +456,12 @@ def test_words_of_an_evidence_term_count_without_the_whole_term_but_not_negated(
     assert share("The replica takes over: failover is quick.") == 0.25  # "failover" of four words
     assert share("There is no failover.") == 0.0
     assert share("Failover is automatic, to the standby.") == 0.75
+
+
+def test_a_phrase_with_a_negator_is_one_word_and_a_negated_opposite_is_no_contradiction():
+    from questions.suggest.text import tokens
+
+    assert [t.text for t in tokens("keys that never expire")][-1] == [t.text for t in tokens("permanent")][0]
+    keypoint = [Keypoint(1, "Security groups are stateful.", ["stateful"], [])]
+    assert suggest("Security groups are not stateless: they track connections.", keypoint)[0].reasons == []
+    assert suggest("Security groups are stateless: they track nothing.", keypoint)[0].reasons
