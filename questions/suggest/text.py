@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from .lexicon import NEGATORS, PHRASES, STOP_WORDS, SYNONYMS, UNITS
+from .lexicon import IRREGULAR, NEGATORS, PHRASES, STOP_WORDS, SYNONYMS, UNITS
 
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z][a-z0-9]*(?:['’][a-z]+)?|%")
@@ -40,7 +40,9 @@ _AMERICAN = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations|er|ers)$")
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """Snowball's stem, except that "-ful" stays: "stateful" is not "state" (while "stateless" stays).
-    American "-ize" is spelled "-ise" first: "initialized" and "initialised" are one word."""
+    American "-ize" is spelled "-ise" first: "initialized" and "initialised" are one word. An
+    irregular form is its base word first ("written" is "write")."""
+    word = IRREGULAR.get(word, word)
     if not word.isalpha() or len(word) <= 3:
         return word
     if word.endswith("ful"):
@@ -310,7 +312,7 @@ def find_close(
     for i, tok in enumerate(toks):
         if tok.text not in want:
             continue
-        seen, extra = {tok.text}, 0
+        seen, order, extra = {tok.text}, [tok.text], 0
         for j in range(i + 1, len(toks)):
             t = toks[j]
             if t.raw in _CLAUSE_BREAK or t.text == "not" and "not" not in want or t.text in barriers - want:
@@ -318,9 +320,14 @@ def find_close(
             if text and _PUNCTUATION.search(text[toks[j - 1].end : t.start]):
                 break
             if t.text in want:
+                if t.text not in seen:
+                    order.append(t.text)
                 seen.add(t.text)
                 if seen == want:
-                    found.append((i, j))
+                    # The phrase's words the other way round swap who does what to whom: "Deny
+                    # overrides Allow" does not say "Allow overrides Deny".
+                    if len(phrase) < 3 or order != list(phrase[::-1]):
+                        found.append((i, j))
                     break
             elif t.text not in STOP_WORDS:
                 extra += 1

@@ -465,3 +465,24 @@ def test_a_phrase_with_a_negator_is_one_word_and_a_negated_opposite_is_no_contra
     keypoint = [Keypoint(1, "Security groups are stateful.", ["stateful"], [])]
     assert suggest("Security groups are not stateless: they track connections.", keypoint)[0].reasons == []
     assert suggest("Security groups are stateless: they track nothing.", keypoint)[0].reasons
+
+
+def test_everyday_words_and_irregular_forms_meet_the_keypoints_words():
+    from questions.suggest.lexicon import STOP_WORDS
+    from questions.suggest.text import tokens
+
+    def same(a, b):
+        return [t.text for t in tokens(a) if t.text not in STOP_WORDS] == [
+            t.text for t in tokens(b) if t.text not in STOP_WORDS
+        ]
+
+    assert same("it costs less", "it is cheaper") and same("a fixed address", "a static address")
+    assert same("logs were written", "logs are written") and same("the partition key", "the hash key")
+    assert same("it fails over on its own", "it fails over automatically")
+    assert not same("it costs more", "it is cheaper")
+
+
+def test_a_contradicting_phrase_the_other_way_round_is_not_said():
+    keypoint = [Keypoint(1, "An explicit Deny overrides any Allow.", ["explicit deny"], ["Allow overrides Deny"])]
+    assert suggest("A deny anywhere overrides an allow.", keypoint)[0].reasons == []
+    assert suggest("An allow overrides a deny.", keypoint)[0].reasons
