@@ -191,9 +191,23 @@ def test_fitting_reads_only_the_development_part_and_prints_weights(capsys):
     items = load_items()
     dev = [i for i in items if i["part"] == "dev"][:12]
     assert dev and all(i["q"]["number"] % 5 for i in dev)
-    Command()._fit(dev, iterations=5)
+    Command()._fit(dev)
     out = capsys.readouterr().out
     assert out.startswith("WEIGHTS = [") and "F1 covered" in out
+
+
+def test_the_fit_reaches_the_best_weights():
+    """At the fitted weights the regularised log loss has no slope left (gradient descent stopped early)."""
+    import numpy as np
+
+    from questions.management.commands.eval_suggestions import fit_weights
+
+    rng = np.random.default_rng(0)
+    x = np.hstack([np.ones((400, 1)), rng.random((400, 3)) * [1, 0.1, 3]])
+    y = (x @ [-2.0, 3.0, 20.0, 0.5] + rng.normal(size=400) > 0).astype(float)
+    w = np.array(fit_weights(x, y))
+    gradient = x.T @ (1 / (1 + np.exp(-(x @ w))) - y) / len(y) + 1e-3 * w
+    assert np.abs(gradient).max() < 1e-6
 
 
 def test_cross_validation_fits_on_other_questions_and_prints_the_dev_figures(capsys):
@@ -486,3 +500,12 @@ def test_a_contradicting_phrase_the_other_way_round_is_not_said():
     keypoint = [Keypoint(1, "An explicit Deny overrides any Allow.", ["explicit deny"], ["Allow overrides Deny"])]
     assert suggest("A deny anywhere overrides an allow.", keypoint)[0].reasons == []
     assert suggest("An allow overrides a deny.", keypoint)[0].reasons
+
+
+def test_the_answers_length_counts_only_within_the_lengths_the_model_was_fitted_on():
+    from questions.suggest import matcher as M
+
+    def length_feature(words):
+        return M.vector(M.Features(), words, 3)[7]
+
+    assert length_feature(12) == length_feature(60) < length_feature(100) < length_feature(150) == length_feature(900)

@@ -132,16 +132,23 @@ def feature_rows(items) -> tuple[np.ndarray, np.ndarray]:
     return np.array(xs), np.array(ys)
 
 
-def fit_weights(x: np.ndarray, y: np.ndarray, iterations: int = 600) -> list[float]:
-    """Logistic regression of "covered" on the features, by gradient descent (a little L2)."""
+def fit_weights(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> list[float]:
+    """Logistic regression of "covered" on the features (a little L2), by Newton's method until
+    it converges. (600 steps of gradient descent, used before, stopped far from the optimum: the
+    features are not scaled alike, and the fitted weights were much smaller than the best ones.)"""
     w = np.zeros(x.shape[1])
-    for _ in range(iterations):
-        error = 1 / (1 + np.exp(-(x @ w))) - y
-        w = w - 0.5 * (x.T @ error / len(y) + 1e-3 * w)
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) / len(y) + l2 * w
+        hessian = (x.T * (p * (1 - p))) @ x / len(y) + l2 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w = w - step
+        if np.abs(step).max() < 1e-8:
+            break
     return [float(v) for v in w]
 
 
-def cross_validate(dev, folds: int = 5, params=DEFAULT, iterations: int = 600) -> dict:
+def cross_validate(dev, folds: int = 5, params=DEFAULT) -> dict:
     """Grouped by question: the weights are fitted on the other folds' questions and judged on this
     fold's, and the tallies of every fold are summed."""
     numbers = sorted({i["q"]["number"] for i in dev})
@@ -150,7 +157,7 @@ def cross_validate(dev, folds: int = 5, params=DEFAULT, iterations: int = 600) -
     for k in range(folds):
         train = [i for i in dev if fold_of[i["q"]["number"]] != k]
         test = [i for i in dev if fold_of[i["q"]["number"]] == k]
-        weights = fit_weights(*feature_rows(train), iterations=iterations)
+        weights = fit_weights(*feature_rows(train))
         c, b, lat = tally(test, replace(params, weights=tuple(weights)))
         confusion.update(c)
         for kind, counts in b.items():
@@ -239,9 +246,9 @@ class Command(BaseCommand):
         )
         w(f"latency per answer: median {r['latency_ms']['median']:.1f} ms, p95 {r['latency_ms']['p95']:.1f} ms")
 
-    def _fit(self, dev, iterations=600):
-        """Logistic regression of "covered" on the matcher's features, by gradient descent."""
-        weights = fit_weights(*feature_rows(dev), iterations=iterations)
+    def _fit(self, dev):
+        """Logistic regression of "covered" on the matcher's features (``fit_weights``)."""
+        weights = fit_weights(*feature_rows(dev))
         self.stdout.write(f"WEIGHTS = {[round(w, 2) for w in weights]}")
         for partial in (0.2, 0.25, 0.3):
             for covered in (0.3, 0.35, 0.4, 0.45, 0.5):
