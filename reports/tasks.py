@@ -109,6 +109,12 @@ def _give_up_if_poisoned(report_id):
 
 
 def build(report: Report) -> dict:
+    """The report's data, read in one snapshot (reports.queries.snapshot)."""
+    with queries.snapshot():
+        return _build(report)
+
+
+def _build(report: Report) -> dict:
     if report.kind == Kind.PROGRESS:
         previous = (
             Report.objects.filter(user=report.user, kind=Kind.PROGRESS, period=report.period, status=ReportStatus.READY)

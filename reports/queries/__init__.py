@@ -20,6 +20,7 @@ subquery per keypoint.
 
 from .hiring import question_set_report
 from .progress import period_range, progress_answer_rows, progress_keypoint_width, progress_report
+from .snapshot import snapshot
 
 __all__ = [
     "period_range",
@@ -27,4 +28,5 @@ __all__ = [
     "progress_keypoint_width",
     "progress_report",
     "question_set_report",
+    "snapshot",
 ]
