@@ -94,6 +94,7 @@ PHRASES = {
     "savingsplan": ["savings plan", "savings plans"],
     "multiaz": ["multi az", "multiaz", "multi availability zone"],
     "readreplica": ["read replica", "read replicas"],
+    "versionid": ["version id", "version ids", "versionid"],  # an object version's id, not versioning
     "ondemand": ["on demand"],
     "gsi": ["global secondary index", "global secondary indexes", "gsi", "gsis"],
     "lsi": ["local secondary index", "local secondary indexes", "lsi", "lsis"],

@@ -313,6 +313,7 @@ def find_close(
         if tok.text not in want:
             continue
         seen, order, extra = {tok.text}, [tok.text], 0
+        tight = tok.raw in _TIGHT  # "only", "never" ... bind the very next word, as in find_loose
         for j in range(i + 1, len(toks)):
             t = toks[j]
             if t.raw in _CLAUSE_BREAK or t.text == "not" and "not" not in want or t.text in barriers - want:
@@ -320,6 +321,7 @@ def find_close(
             if text and _PUNCTUATION.search(text[toks[j - 1].end : t.start]):
                 break
             if t.text in want:
+                tight = t.raw in _TIGHT
                 if t.text not in seen:
                     order.append(t.text)
                 seen.add(t.text)
@@ -331,6 +333,6 @@ def find_close(
                     break
             elif t.text not in STOP_WORDS:
                 extra += 1
-                if extra > gap:
+                if extra > gap or tight:  # "only the parent notifies" does not say "only notifies"
                     break
     return found

@@ -316,12 +316,14 @@ def test_a_term_after_the_end_of_a_negations_scope_still_counts():
 
 def test_words_between_a_phrases_words_are_counted_without_stop_words_and_only_binds_the_next_word():
     from questions.suggest.matcher import _phrase
-    from questions.suggest.text import find_loose
+    from questions.suggest.text import find_close, find_loose
 
     assert find_loose(_phrase("RTO is the data loss"), _words("and RTO is how much data you lose"))
     only = _phrase("can only notify")
     assert find_loose(only, _words("it can only notify people"))
     assert not find_loose(only, _words("it can only email the parent team, which notifies"))
+    assert find_close(only, _words("it can only notify people"))
+    assert not find_close(only, _words("only the parent notifies"))
 
 
 def test_a_service_name_that_is_also_a_word_is_only_the_service_when_named_as_such():
@@ -509,3 +511,11 @@ def test_the_answers_length_counts_only_within_the_lengths_the_model_was_fitted_
         return M.vector(M.Features(), words, 3)[7]
 
     assert length_feature(12) == length_feature(60) < length_feature(100) < length_feature(150) == length_feature(900)
+
+
+def test_an_object_version_id_is_not_versioning():
+    keypoint = [Keypoint(1, "Object Lock requires versioning.", ["versioning"], ["without versioning"])]
+    assert (
+        suggest("Object Lock needs versioning. A delete without a version ID adds a marker.", keypoint)[0].reasons == []
+    )
+    assert suggest("Object Lock works without versioning.", keypoint)[0].reasons
