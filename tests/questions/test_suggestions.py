@@ -495,6 +495,8 @@ def test_everyday_words_and_irregular_forms_meet_the_keypoints_words():
     assert same("it costs less", "it is cheaper") and same("a fixed address", "a static address")
     assert same("logs were written", "logs are written") and same("the partition key", "the hash key")
     assert same("it fails over on its own", "it fails over automatically")
+    assert same("send a text message", "send an SMS") and same("the client's IP", "the source IP")
+    assert same("keys kept in the clear", "keys kept in plaintext")
     assert not same("it costs more", "it is cheaper")
 
 
