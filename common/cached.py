@@ -71,9 +71,12 @@ def _increment(keys) -> None:
             pass  # no generation: nothing is cached under it, and the next read starts a new one
 
 
-def read_group(group: str, keys: list[str], render: Callable[[list[str]], dict[str, object]]) -> dict[str, object]:
+def read_group(
+    group: str, keys: list[str], render: Callable[[list[str]], dict[str, object]], timeout: int = TIMEOUT
+) -> dict[str, object]:
     """Many values that one generation guards (``forget(group)`` makes them all stale), in one round trip
-    when they are warm. ``render(missing_keys)`` gives the values of the keys that are not current."""
+    when they are warm. ``render(missing_keys)`` gives the values of the keys that are not current; they
+    are kept ``timeout`` seconds at most."""
     found = cache.get_many([_gen(group), *keys])
     generation = found.get(_gen(group))
     values, missing = {}, []
@@ -88,6 +91,6 @@ def read_group(group: str, keys: list[str], render: Callable[[list[str]], dict[s
             generation = _start(group)
         fresh = render(missing)  # after the generation is known: a change from now on increments it
         if generation is not None:
-            cache.set_many({key: (generation, value) for key, value in fresh.items()}, TIMEOUT)
+            cache.set_many({key: (generation, value) for key, value in fresh.items()}, timeout)
         values.update(fresh)
     return values

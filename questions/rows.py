@@ -21,6 +21,8 @@ from common import cached
 GROUP = "questions:rows"
 TEMPLATE = "questions/_question_row.html"
 FILTER_TEMPLATE = "questions/_topic_filter.html"
+SEARCH_GROUP = "questions:search"
+SEARCH_SECONDS = 60
 
 
 def rendered_rows(questions) -> list[str]:
@@ -87,13 +89,40 @@ def bank_sets() -> list:
     return cached.read_group(GROUP, [key], render)[key]
 
 
+def searched(user, params: tuple, search) -> list[int]:
+    """The ids of the questions a search finds for ``user``, most relevant first: ``search()``, or the cache.
+
+    Building the ranked search (full text on several fields, the typo fallback) is most of a search
+    page's time, and people page through, go back and search again. A result is kept per user for
+    SEARCH_SECONDS, keyed by the search's ``params`` and by the questions whose rubric is closed to the
+    user now (one query): a search never matches those questions' keypoints, so an interview starting
+    or ending is a new key, never an old result. Any change to a question, keypoint or topic
+    (``forget_search``) makes every kept result stale. What a user may see (a team joined or left) is
+    not in the key: the caller reads the page's rows through the visibility query, so a question no
+    longer visible never shows, and one newly visible shows within SEARCH_SECONDS.
+    """
+    from .models import Question, rubric_locked_filter
+
+    locked = []
+    if user.is_authenticated:
+        locked = sorted(Question.objects.filter(rubric_locked_filter(user)).values_list("pk", flat=True))
+    digest = hashlib.sha256(repr((user.pk, params, locked)).encode()).hexdigest()[:32]
+    key = f"{SEARCH_GROUP}:{digest}"
+    return cached.read_group(SEARCH_GROUP, [key], lambda keys: {key: search()}, SEARCH_SECONDS)[key]
+
+
+def forget_search(**kwargs) -> None:
+    """A question, keypoint or topic changed: no kept search result serves again."""
+    cached.forget(SEARCH_GROUP)
+
+
 def forget_rows(**kwargs) -> None:
-    """Every row rendered so far may show an old prompt or topic: none serves again."""
-    cached.forget(GROUP)
+    """Every row rendered so far may show an old prompt or topic: none serves again (nor any search)."""
+    cached.forget(GROUP, SEARCH_GROUP)
 
 
 def connect_signals() -> None:
-    from .models import Question, QuestionSet, Tag
+    from .models import Question, QuestionSet, RubricKeypoint, Tag
 
     post_save.connect(forget_rows, sender=Question, dispatch_uid="questions-rows-question-saved")
     post_save.connect(forget_rows, sender=QuestionSet, dispatch_uid="questions-rows-set-saved")
@@ -101,3 +130,6 @@ def connect_signals() -> None:
     post_delete.connect(forget_rows, sender=Tag, dispatch_uid="questions-rows-tag-deleted")
     post_save.connect(forget_rows, sender=Tag, dispatch_uid="questions-rows-tag-saved")
     m2m_changed.connect(forget_rows, sender=Question.tags.through, dispatch_uid="questions-rows-tags-changed")
+    post_delete.connect(forget_rows, sender=Question, dispatch_uid="questions-rows-question-deleted")
+    post_save.connect(forget_search, sender=RubricKeypoint, dispatch_uid="questions-search-keypoint-saved")
+    post_delete.connect(forget_search, sender=RubricKeypoint, dispatch_uid="questions-search-keypoint-deleted")

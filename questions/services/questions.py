@@ -15,6 +15,7 @@ from ..models import (
     question_used_filter,
     unique_slugs,
 )
+from ..rows import forget_search
 from ._who import _require_change, check_visibility
 
 # --- tags and keypoints ------------------------------------------------------------------
@@ -63,6 +64,8 @@ def sync_keypoints_many(pairs: list[tuple[Question, list[dict]]]) -> None:
     if dropped:
         RubricKeypoint.objects.filter(pk__in=dropped).delete()
     RubricKeypoint.objects.bulk_create(new)
+    if new:
+        forget_search()  # bulk_create sends no signal; a search matches keypoints
 
 
 def _check_question(**fields) -> dict:

@@ -12,7 +12,7 @@ from ..forms import (
     QuestionFilterForm,
 )
 from ..models import Question, QuestionSet, rubric_locked_filter
-from ..rows import rendered_rows, topics
+from ..rows import rendered_rows, searched, topics
 from ._shared import _fragment, _render
 
 PAGE_SIZE = 20
@@ -29,9 +29,7 @@ def question_list(request):
     questions = Question.objects.for_user(request.user)
     if form.is_valid():
         data = form.cleaned_data
-        questions = (
-            questions.with_difficulty(data["difficulty"]).with_tags(data["tag"]).search(data["q"], user=request.user)
-        )
+        questions = questions.with_difficulty(data["difficulty"]).with_tags(data["tag"])
         if data["mine"] and request.user.is_authenticated:
             questions = questions.filter(owner=request.user)
     # A topic that does not exist is said so, not silently dropped (which listed every question).
@@ -42,9 +40,18 @@ def question_list(request):
     if form.is_valid() and form.cleaned_data["q"].strip() and not unknown_tags:
         # A search ranks every match (full text, then similar words): run it once for the ids in their
         # order and fetch the page's rows by id, instead of once to count and again for the page.
-        page = Paginator(list(questions.values_list("pk", flat=True)), PAGE_SIZE).get_page(request.GET.get("page"))
-        found = Question.objects.only("pk", "updated_at").in_bulk(page.object_list)  # what keys the cached rows
-        listed = [found[pk] for pk in page.object_list]
+        # The ids come from the cache when the user ran the same search within a minute (rows.searched);
+        # the page's rows are read through the visibility query, so a kept result never shows more.
+        params = (data["q"], data["difficulty"], tuple(sorted(data["tag"])), data["mine"])
+        ids = searched(  # the search is built only when not kept: that was a third of the page's time
+            request.user,
+            params,
+            lambda: list(questions.search(data["q"], user=request.user).values_list("pk", flat=True)),
+        )
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        visible = Question.objects.for_user(request.user).only("pk", "updated_at")  # what keys the cached rows
+        found = visible.in_bulk(page.object_list)
+        listed = [found[pk] for pk in page.object_list if pk in found]
     else:
         # The page and the total in one query, and of each question only what keys its cached row.
         page = page_of(questions.only("pk", "updated_at"), request.GET.get("page"), PAGE_SIZE)
