@@ -363,7 +363,7 @@ def vector(f: Features, answer_words: int, evidence_terms: int, relative: float 
 
 # Fitted by `manage.py eval_suggestions --fit` on the development part only (logistic regression,
 # covered against the rest); the held-out fifth never saw them.
-WEIGHTS = [-4.79, 0.99, 1.22, 1.45, 0.79, 2.32, -0.47, 4.26, -1.79, 3.03, -0.28, 1.11, -1.26]
+WEIGHTS = [-4.79, 0.92, 1.25, 1.46, 0.79, 2.3, -0.47, 4.23, -1.78, 3.06, -0.26, 1.13, -1.25]
 
 
 def probability(x: list[float], weights=None) -> float:

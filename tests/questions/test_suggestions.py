@@ -498,6 +498,7 @@ def test_everyday_words_and_irregular_forms_meet_the_keypoints_words():
     assert same("send a text message", "send an SMS") and same("the client's IP", "the source IP")
     assert same("keys kept in the clear", "keys kept in plaintext")
     assert same("open port 22", "open SSH") and same("two copies", "two replicas")
+    assert same("a poison queue", "a DLQ") and same("keys hard-coded in the app", "keys hardcoded in the app")
     assert not same("it costs more", "it is cheaper")
 
 
