@@ -36,7 +36,7 @@ class Params:
     evidence_weight: float = 0.55  # support from evidence terms, reached at two terms
     overlap_weight: float = 0.7  # support from the keypoint's own words
     covered: float = 0.33  # the model's probability of "covered" from which it says covered
-    distrust: float = 0.3  # ... raised by this much for an answer not to be believed (see _distrusted)
+    distrust: float = 0.4  # ... raised by this much for an answer not to be believed (see _distrusted)
     partial: float = 0.2  # ... and partly covered
     weights: tuple | None = None  # the linear model's weights (default WEIGHTS)
     prompt_word_weight: float = 0.35
