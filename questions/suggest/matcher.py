@@ -48,7 +48,7 @@ class Params:
     use_contradicts: bool = True
     use_numbers: bool = True
     use_opposites: bool = True
-    use_synonyms: bool = True  # the words of one lexicon.SYNONYMS group are one token
+    use_synonyms: bool = True  # the words of one words.SYNONYMS group are one token
     use_distrust: bool = True
     use_loose_phrases: bool = True  # contradicts phrases found with words between or close in another order
 

@@ -5,7 +5,7 @@ separators ("16,000" -> "16000", "80k" -> "80000"), numbers in words become digi
 months"), a number's unit is written in the largest unit that keeps it whole ("120 seconds" and
 "2 minutes" are both "2 min"), and the ways of writing an AWS thing become
 one canonical token (``lexicon.PHRASES``), and so do the everyday words for one idea
-(``lexicon.SYNONYMS``: "pay", "billed", "charged"). Sentences are split on . ! ? ; and line
+(``words.SYNONYMS``: "pay", "billed", "charged"). Sentences are split on . ! ? ; and line
 breaks; a negation's scope ends at punctuation or a new clause.
 """
 
@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from .lexicon import IRREGULAR, NEGATORS, PHRASES, STOP_WORDS, SYNONYMS, UNITS
+from .lexicon import NEGATORS, PHRASES, STOP_WORDS, UNITS
+from .words import IRREGULAR, SYNONYMS
 
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z][a-z0-9]*(?:['’][a-z]+)?|%")
@@ -74,7 +75,7 @@ def _longest_phrase(synonyms: bool = True) -> int:
 
 def tokens(text: str, offset: int = 0, synonyms: bool = True) -> list[Token]:
     """The text's tokens, abbreviations and phrases canonicalised (and, with ``synonyms``, the
-    words of one ``lexicon.SYNONYMS`` group made one), numbers normalised."""
+    words of one ``words.SYNONYMS`` group made one), numbers normalised."""
     lowered = text.lower().replace("’", "'")
     raw = []
     for m in _TOKEN.finditer(lowered):
