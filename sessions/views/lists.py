@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from ..services import feedback_owed_in
 
 # --- lists ---------------------------------------------------------------------------------------
 
+PAGE_SIZE = 100
 ROW_FIELDS = ("pk", "title", "mode", "status", "created_at", "candidate_email", "candidate_id", "interviewer_id")
 
 
@@ -48,8 +49,14 @@ class _Row:
 def session_list(request):
     # The page's 100 first, then their scores: annotating the whole (distinct) history would compute
     # a score for every session the user ever had, which grows with it. One query, and one for the
-    # feedback owed among those 100.
-    page = InterviewSession.objects.for_user(request.user).order_by("-created_at", "-pk").values("pk")[:100]
+    # feedback owed among those 100. Older pages go on from the last row shown (?before=<its id>):
+    # no OFFSET to count through and no total, so page 200 costs what page 1 does.
+    mine = InterviewSession.objects.for_user(request.user)
+    before = _cursor(mine, request.GET.get("before"))
+    if before is not None:
+        created, pk = before
+        mine = mine.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+    page = mine.order_by("-created_at", "-pk").values("pk")[: PAGE_SIZE + 1]
     sessions = [
         _Row(values)
         for values in InterviewSession.objects.filter(pk__in=page)
@@ -61,6 +68,8 @@ def session_list(request):
         .order_by("-created_at", "-pk")
         .values(*ROW_FIELDS, "score", "candidate_name", "interviewer_name")
     ]
+    older = sessions[PAGE_SIZE - 1].pk if len(sessions) > PAGE_SIZE else None  # the 101st says there are more
+    sessions = sessions[:PAGE_SIZE]
     # Only a finished peer interview can owe its candidate feedback: the others are not asked about.
     owed = feedback_owed_in(
         request.user, [s.pk for s in sessions if s.mode == Mode.PEER and s.status == Status.FINISHED]
@@ -74,7 +83,15 @@ def session_list(request):
         lambda s: _row_shows(s, viewer, zone),
         lambda s: {"s": s, "mine": s.interviewer_id == viewer},
     )
-    return render(request, "sessions/list.html", {"rows": rows})
+    return render(request, "sessions/list.html", {"rows": rows, "older": older, "paged": before is not None})
+
+
+def _cursor(mine, value) -> tuple | None:
+    """(created_at, id) of the session a page goes on after: one of the user's own, else None (the first
+    page: a cursor that is not a number, or names a session that is not theirs, starts from the top)."""
+    if not value or not value.isdigit():
+        return None
+    return mine.filter(pk=int(value)).values_list("created_at", "pk").first()
 
 
 def _row_shows(s, viewer, zone) -> tuple:
