@@ -375,6 +375,8 @@ def _judge(answer, kp: Keypoint, params: Params, f: Features, x: list[float], co
     p = probability(x, params.weights)
     if f.contradicted:
         verdict, confidence = "missed", 0.85
+    elif not _supported(f):  # nothing of it in the answer: the answer's length and the rest are no sign
+        verdict, confidence = "missed", 1 - p
     elif p >= covered:
         verdict, confidence = "covered", p
     elif p >= params.partial:
@@ -383,6 +385,17 @@ def _judge(answer, kp: Keypoint, params: Params, f: Features, x: list[float], co
         verdict, confidence = "missed", 1 - p
     quotes = [] if verdict == "missed" else [_quote(answer, a, b) for a, b in _merge(f.spans)]
     return Suggestion(kp, verdict, round(confidence, 2), quotes, f.contradicted)
+
+
+def _supported(f: Features) -> bool:
+    """Does the answer show anything of the keypoint: an evidence term, its words, the reference's words around it?
+
+    The model also reads what belongs to the whole answer (its length, how well it shows the other
+    keypoints); for a short answer those alone came to "partly covered" for a keypoint it never
+    mentions ("NACL rules are numbered" beside "security groups are stateful so return traffic is fine")."""
+    return bool(
+        f.evidence or f.sentence_overlap or f.window_overlap or f.answer_overlap or f.related or f.evidence_words
+    )
 
 
 def _merge(spans):

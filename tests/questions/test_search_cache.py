@@ -64,7 +64,9 @@ def test_a_kept_result_never_shows_a_question_no_longer_visible(client, owner, t
 
 
 def test_results_are_kept_per_user(client, owner, outsider):
-    private = QuestionFactory(prompt="My private drill on Glacier retrieval", owner=owner, visibility=Visibility.PRIVATE)
+    private = QuestionFactory(
+        prompt="My private drill on Glacier retrieval", owner=owner, visibility=Visibility.PRIVATE
+    )
     login(client, owner)
     assert private.prompt in _search(client, "glacier")[0]
     login(client, outsider)

@@ -61,6 +61,18 @@ def test_an_empty_or_off_topic_answer_covers_nothing():
     assert set(verdicts("I would use Terraform modules and a CI pipeline to deploy.")) == {"missed"}
 
 
+def test_a_short_answer_leaves_what_it_never_mentions_missed():
+    # A note typed live is short; the model's answer-wide features alone must not make the rest partial.
+    kps = [
+        Keypoint(1, "Security groups are stateful", ["stateful", "return traffic"], [], weight=2),
+        Keypoint(2, "NACLs are stateless", ["stateless", "ephemeral ports"], [], weight=1),
+        Keypoint(3, "NACL rules are numbered", [], [], weight=1),
+    ]
+    found = suggest("Security groups are stateful so return traffic is fine.", kps, prompt="SGs and NACLs?")
+    assert [s.verdict for s in found] == ["covered", "missed", "missed"]
+    assert found[1].evidence == found[2].evidence == []
+
+
 # --- the API ---------------------------------------------------------------------------------------
 
 
