@@ -12,7 +12,7 @@ from ..forms import (
     QuestionFilterForm,
 )
 from ..models import Question, QuestionSet, rubric_locked_filter
-from ..rows import rendered_rows, searched, topics
+from ..rows import question_tags, rendered_rows, searched, topics
 from ._shared import _fragment, _render
 
 PAGE_SIZE = 20
@@ -67,7 +67,7 @@ def question_list(request):
 @require_safe
 def question_detail(request, pk):
     # Whether its rubric is closed to the user comes with the question, in the same query.
-    visible = Question.objects.for_user(request.user).prefetch_related("tags")
+    visible = Question.objects.for_user(request.user)
     if request.user.is_authenticated:
         visible = visible.annotate(locked=ExpressionWrapper(rubric_locked_filter(request.user), BooleanField()))
     question = get_object_or_404(visible, pk=pk)
@@ -78,6 +78,7 @@ def question_detail(request, pk):
         template = _fragment(request, template, "rubric")
     context = {
         "question": question,
+        "tags": question_tags(question),  # from the cache, kept with the question's row
         "show_rubric": show_rubric,
         "rubric_locked": rubric_locked,
         "keypoints": question.keypoints.all() if show_rubric else [],

@@ -157,3 +157,26 @@ def test_the_home_pages_bank_sets_come_from_the_cache_and_show_a_change_at_once(
     assert "Networking, the basics" in client.get("/").content.decode()
     qset.delete()
     assert "Networking, the basics" not in client.get("/").content.decode()
+
+
+def _question_page(client, question):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(question.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    return body.split('<p class="meta">', 1)[1].split("</p>", 1)[0], len(queries)
+
+
+def test_the_question_pages_topics_come_from_the_cache_and_follow_every_change(client):
+    vpc, iam = TagFactory(slug="vpc", name="VPC"), TagFactory(slug="iam", name="IAM")
+    question = QuestionFactory(prompt="How do subnets route?", tags=[vpc])
+    cold, cold_queries = _question_page(client, question)
+    warm, warm_queries = _question_page(client, question)
+    assert warm == cold and ">VPC</a>" in warm and warm_queries == cold_queries - 1  # no topics query
+    question.tags.add(iam)
+    assert ">IAM</a>" in _question_page(client, question)[0]
+    iam.name = "Identity"
+    iam.save()
+    assert ">Identity</a>" in _question_page(client, question)[0]
+    question.tags.remove(vpc)
+    assert ">VPC</a>" not in _question_page(client, question)[0]
