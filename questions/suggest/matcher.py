@@ -22,13 +22,13 @@ The best sentence's support decides: at or above ``covered`` it is covered, at o
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from . import text as T
 from .lexicon import ANTONYMS, FAMILIES, SERVICES, STOP_WORDS
+from .model import probability, vector
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Params:
     covered: float = 0.33  # the model's probability of "covered" from which it says covered
     distrust: float = 0.4  # ... raised by this much for an answer not to be believed (see _distrusted)
     partial: float = 0.2  # ... and partly covered
-    weights: tuple | None = None  # the linear model's weights (default WEIGHTS)
+    weights: tuple | None = None  # the linear model's weights (default model.WEIGHTS)
     prompt_word_weight: float = 0.35
     about_overlap: float = 0.3  # a sentence saying this much of the keypoint is about it (for the number check)
     off_subject_factor: float = 0.25
@@ -336,39 +336,6 @@ def vectors(found: list[Features], sentences: list[_Sentence], rubric: _Rubric) 
 
 
 _TYPICAL_BEST = 1.3
-
-
-def vector(f: Features, answer_words: int, evidence_terms: int, relative: float = 0.0) -> list[float]:
-    """The features as the linear model reads them (the first is the constant)."""
-    return [
-        1.0,
-        min(f.evidence, 3) / 3,
-        min(f.best_evidence, 2) / 2,
-        f.sentence_overlap,
-        f.window_overlap,
-        f.answer_overlap,
-        1.0 if f.off_subject else 0.0,
-        # The answer's length, within the lengths of the development answers (about 30 to 150 words)
-        # and no less than 60: in the evaluation set the long answers are the strong and paraphrased
-        # ones, and a model fitted on that should not hold a short right answer (a note typed live)
-        # against its length, nor give a long rambling one more credit than any answer it saw.
-        math.log1p(min(max(answer_words, 60), 150)) / 5,
-        min(evidence_terms, 6) / 6,
-        f.related,
-        min(f.denied, 2) / 2,
-        f.evidence_words,
-        relative,
-    ]
-
-
-# Fitted by `manage.py eval_suggestions --fit` on the development part only (logistic regression,
-# covered against the rest); the held-out fifth never saw them.
-WEIGHTS = [-4.79, 0.92, 1.25, 1.46, 0.79, 2.3, -0.47, 4.23, -1.78, 3.06, -0.26, 1.13, -1.25]
-
-
-def probability(x: list[float], weights=None) -> float:
-    z = sum(w * v for w, v in zip(weights or WEIGHTS, x, strict=True))
-    return 1 / (1 + math.exp(-z))
 
 
 def _judge(answer, kp: Keypoint, params: Params, f: Features, x: list[float], covered: float) -> Suggestion:
