@@ -98,6 +98,15 @@
       saveState(el, "Not saved: the connection is down. Your text is kept here and saved when it is back.", true);
     }
   });
+  // Text typed before htmx had set the box up (the page still loading on a slow connection) fired no
+  // input event that htmx heard: once it has, a box whose text is not the page's own is saved.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail.elt;
+    var boxes = root.matches && root.matches("[data-autosave]") ? [root] : root.querySelectorAll ? root.querySelectorAll("[data-autosave]") : [];
+    Array.prototype.forEach.call(boxes, function (el) {
+      if (el.value !== el.defaultValue) { htmx.trigger(el, "autosave-retry"); }
+    });
+  });
   window.addEventListener("online", function () {
     document.querySelectorAll("[data-autosave][data-dirty]").forEach(function (el) { htmx.trigger(el, "autosave-retry"); });
   });

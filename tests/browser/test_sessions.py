@@ -182,3 +182,31 @@ def test_suggestions_accepted_with_the_keyboard_and_overridden_with_a_click(live
     page.get_by_role("group", name=re.compile("NACL rules are numbered")).get_by_label("Covered", exact=True).check()
     expect(page.locator("#score-1")).to_contain_text("75.0")
     context.close()
+
+
+def test_text_typed_before_the_page_finished_loading_is_saved(live_server, browser):
+    """On a slow connection a person may type before htmx has set the answer box up; that text is
+    saved once it has, not only after the next key."""
+    from sessions import services
+
+    question = QuestionFactory(
+        prompt="What does a NAT gateway do?", keypoints=["Outbound only", "Lives in a public subnet"]
+    )
+    rae = UserFactory(username="rae")
+    session = services.session_create(by=rae, mode="self", question_ids=[question.pk])
+    context = browser.new_context()
+    page = _log_in(context, live_server.url, "rae")
+    held = []
+    # htmx is held back: the page is up, its scripts are not.
+    page.route("**/*htmx*.js", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/sessions/{session.pk}/", wait_until="commit")
+    box = page.locator("#answer-text")
+    box.wait_for()
+    box.fill("It lets private subnets reach out, and nothing reach in.")
+    assert held, "the page asked for htmx"
+    held[0].continue_()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    page.unroute("**/*htmx*.js")
+    page.reload()
+    expect(page.locator("#answer-text")).to_have_value("It lets private subnets reach out, and nothing reach in.")
+    context.close()
