@@ -26,7 +26,8 @@ def question_list(request):
     # checkboxes are written in a template, not by 37 widget templates (a quarter of the page's time).
     tags, context_topic_filter = topics(request.GET.getlist("tag"))
     form = QuestionFilterForm(request.GET or None, tags=tags)
-    questions = Question.objects.for_user(request.user)
+    visible = Question.objects.for_user(request.user)
+    questions = visible
     if form.is_valid():
         data = form.cleaned_data
         questions = questions.with_difficulty(data["difficulty"]).with_tags(data["tag"])
@@ -49,8 +50,7 @@ def question_list(request):
             lambda: list(questions.search(data["q"], user=request.user).values_list("pk", flat=True)),
         )
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-        visible = Question.objects.for_user(request.user).only("pk", "updated_at")  # what keys the cached rows
-        found = visible.in_bulk(page.object_list)
+        found = visible.only("pk", "updated_at").in_bulk(page.object_list)  # what keys the cached rows
         listed = [found[pk] for pk in page.object_list if pk in found]
     else:
         # The page and the total in one query, and of each question only what keys its cached row.

@@ -67,7 +67,7 @@ def test_a_short_history_has_no_paging(client, owner):
     assert len(titles) == 3 and "Older sessions" not in html and 'aria-label="Pages of sessions"' not in html
 
 
-@pytest.mark.parametrize("cursor", ["abc", "-1", "99999999", ""])
+@pytest.mark.parametrize("cursor", ["abc", "-1", "99999999", "", "9" * 40])
 def test_a_cursor_that_is_not_one_of_the_users_sessions_starts_from_the_top(client, owner, outsider, cursor):
     mine = _sessions(owner, 3)
     theirs = _sessions(outsider, 2, prefix="Theirs")
